@@ -1,0 +1,2 @@
+/** pulumi-camunda: Pulumi resources for Camunda 8 SaaS. */
+export const packageName = "pulumi-camunda";

@@ -1,0 +1,128 @@
+/**
+ * Runs a Pulumi program folder through the real Pulumi engine (Automation API + the CLI from
+ * scripts/ensure-pulumi.sh) with a temporary file backend, a temporary PULUMI_HOME and no cloud login.
+ * Every stack is destroyed and removed, and every temporary folder deleted, when the callback ends.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  ConfigMap,
+  DestroyResult,
+  LocalWorkspace,
+  PreviewResult,
+  PulumiCommand,
+  RefreshResult,
+  Stack,
+  UpResult,
+} from "@pulumi/pulumi/automation";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** The folder holding `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`. */
+export function engineBinDir(): string {
+  const marker = path.join(REPO_ROOT, ".tools/pulumi/current-bin");
+  if (!fs.existsSync(marker)) {
+    throw new Error("The Pulumi engine is not set up: run `bash scripts/ensure-pulumi.sh` (the test command does).");
+  }
+  return fs.readFileSync(marker, "utf8").trim();
+}
+
+export interface RunStackOptions {
+  /** A folder with Pulumi.yaml and index.js; copied to a temporary folder before it runs. */
+  programDir: string;
+  /** Stack config; `secret: true` values are encrypted with the passphrase. */
+  config?: ConfigMap;
+  /** Extra environment for the engine, the program and the dynamic provider. */
+  env?: Record<string, string>;
+  stackName?: string;
+  /** Keep the stack's resources at the end (the backend is still deleted). Default false: destroy. */
+  skipDestroy?: boolean;
+}
+
+export interface EngineStack {
+  stack: Stack;
+  workDir: string;
+  backendDir: string;
+  /** Every stdout/stderr line the engine printed during this helper's operations. */
+  output: string[];
+  up(): Promise<UpResult>;
+  preview(opts?: { expectNoChanges?: boolean }): Promise<PreviewResult>;
+  refresh(): Promise<RefreshResult>;
+  destroy(): Promise<DestroyResult>;
+  setConfig(key: string, value: string, secret?: boolean): Promise<void>;
+  /** The concatenated raw text of every file of the file backend: stacks, history and backups. */
+  rawBackendText(): string;
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? listFiles(p) : [p];
+  });
+}
+
+/** Copies a program into a fresh folder whose node_modules links @pulumi/pulumi and pulumi-camunda from this repo. */
+export function prepareProgram(programDir: string, into: string): string {
+  const workDir = path.join(into, "program");
+  fs.cpSync(programDir, workDir, { recursive: true });
+  const nm = path.join(workDir, "node_modules");
+  fs.mkdirSync(path.join(nm, "@pulumi"), { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi"), path.join(nm, "@pulumi/pulumi"), "dir");
+  fs.symlinkSync(REPO_ROOT, path.join(nm, "pulumi-camunda"), "dir");
+  return workDir;
+}
+
+let counter = 0;
+
+export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) => Promise<T>): Promise<T> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-camunda-test-"));
+  const backendDir = path.join(tmp, "backend");
+  const pulumiHome = path.join(tmp, "home");
+  fs.mkdirSync(backendDir);
+  fs.mkdirSync(pulumiHome);
+  const workDir = prepareProgram(opts.programDir, tmp);
+  const binDir = engineBinDir();
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
+  const envVars: Record<string, string> = {
+    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "pulumi-camunda-test-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_CREDENTIAL_STORE: "plaintext",
+    ...opts.env,
+  };
+  const stackName = opts.stackName ?? `t${process.pid}x${counter++}`;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir },
+    { pulumiCommand, pulumiHome, envVars, workDir },
+  );
+  if (opts.config) await stack.setAllConfig(opts.config);
+  const output: string[] = [];
+  const onOutput = (line: string) => output.push(line);
+  const es: EngineStack = {
+    stack,
+    workDir,
+    backendDir,
+    output,
+    up: () => stack.up({ onOutput, color: "never" }),
+    preview: (o) => stack.preview({ onOutput, color: "never", expectNoChanges: o?.expectNoChanges }),
+    refresh: () => stack.refresh({ onOutput, color: "never" }),
+    destroy: () => stack.destroy({ onOutput, color: "never" }),
+    setConfig: (key, value, secret) => stack.setConfig(key, { value, secret: secret ?? false }),
+    rawBackendText: () => listFiles(path.join(backendDir, ".pulumi")).map((f) => fs.readFileSync(f, "utf8")).join("\n"),
+  };
+  try {
+    return await fn(es);
+  } finally {
+    try {
+      if (!opts.skipDestroy) await stack.destroy({ color: "never" });
+      await stack.workspace.removeStack(stackName, { force: true });
+    } catch {
+      // The test already failed or cleaned up; the temporary backend goes away below either way.
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
