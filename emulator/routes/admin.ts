@@ -1,0 +1,111 @@
+/**
+ * Admin routes under `/__emulator/` (no token, never subject to faults): stats, state, faults, reset,
+ * token revocation, credentials, and out-of-band changes to clusters (as if made in the Console UI).
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { ApiError, parseBody } from "../errors";
+import { CLUSTER_STATUSES, SCOPES, type Emulator, type FaultConfig } from "../types";
+import { noContent, sendText } from "./common";
+
+type ClusterParams = { Params: { clusterId: string } };
+
+const credentialBody = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  scopes: z.array(z.enum(SCOPES)),
+});
+const statusBody = z.object({ status: z.enum(CLUSTER_STATUSES) });
+const patchBody = z.object({ name: z.string().min(1).optional(), description: z.string().optional() });
+const secretBody = z.object({ secretValue: z.string() });
+const allowlistBody = z.object({ ipallowlist: z.array(z.object({ ip: z.string(), description: z.string() })) });
+
+function missing(what: string): ApiError {
+  return new ApiError(404, `${what} not found`);
+}
+
+export function adminRoutes(app: FastifyInstance, emu: Emulator): void {
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err instanceof ApiError ? err.statusCode : err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+    void sendText(reply, status, err.message);
+  });
+
+  app.get("/health", async () => ({ ok: true }));
+
+  app.get("/stats", async () => emu.stats());
+  app.post("/stats/reset", async (_req, reply) => {
+    emu.resetStats();
+    return noContent(reply);
+  });
+
+  app.get<{ Querystring: { reveal?: string } }>("/state", async (req) =>
+    emu.state({ revealSecrets: req.query.reveal === "true" || req.query.reveal === "1" }),
+  );
+
+  app.get("/faults", async () => emu.faults());
+  app.put("/faults", async (req) => {
+    emu.setFaults((req.body ?? {}) as FaultConfig);
+    return emu.faults();
+  });
+  app.delete("/faults", async (_req, reply) => {
+    emu.setFaults({});
+    return noContent(reply);
+  });
+
+  app.post("/reset", async (_req, reply) => {
+    emu.reset();
+    return noContent(reply);
+  });
+
+  app.post("/revoke-tokens", async (_req, reply) => {
+    emu.revokeTokens();
+    return noContent(reply);
+  });
+
+  app.post("/credentials", async (req, reply) => {
+    emu.addCredential(parseBody(credentialBody, req.body));
+    return noContent(reply);
+  });
+  app.delete<{ Params: { clientId: string } }>("/credentials/:clientId", async (req, reply) => {
+    if (!emu.removeCredential(req.params.clientId)) throw missing("Credential");
+    return noContent(reply);
+  });
+
+  app.put<ClusterParams>("/clusters/:clusterId/status", async (req, reply) => {
+    emu.setClusterStatus(req.params.clusterId, parseBody(statusBody, req.body).status);
+    return noContent(reply);
+  });
+  app.patch<ClusterParams>("/clusters/:clusterId", async (req, reply) => {
+    emu.patchCluster(req.params.clusterId, parseBody(patchBody, req.body));
+    return noContent(reply);
+  });
+  app.delete<ClusterParams>("/clusters/:clusterId", async (req, reply) => {
+    if (!emu.deleteCluster(req.params.clusterId)) throw missing("Cluster");
+    return noContent(reply);
+  });
+  app.delete<{ Params: { clusterId: string; clientId: string } }>(
+    "/clusters/:clusterId/clients/:clientId",
+    async (req, reply) => {
+      if (!emu.deleteClient(req.params.clusterId, req.params.clientId)) throw missing("Client");
+      return noContent(reply);
+    },
+  );
+  app.put<{ Params: { clusterId: string; secretName: string } }>(
+    "/clusters/:clusterId/secrets/:secretName",
+    async (req, reply) => {
+      emu.setSecretValue(req.params.clusterId, req.params.secretName, parseBody(secretBody, req.body).secretValue);
+      return noContent(reply);
+    },
+  );
+  app.delete<{ Params: { clusterId: string; secretName: string } }>(
+    "/clusters/:clusterId/secrets/:secretName",
+    async (req, reply) => {
+      if (!emu.deleteSecret(req.params.clusterId, req.params.secretName)) throw missing("Secret");
+      return noContent(reply);
+    },
+  );
+  app.put<ClusterParams>("/clusters/:clusterId/ipallowlist", async (req, reply) => {
+    emu.setIpAllowlist(req.params.clusterId, parseBody(allowlistBody, req.body).ipallowlist);
+    return noContent(reply);
+  });
+}
