@@ -1,0 +1,42 @@
+/**
+ * The Console API client and the token provider, built from provider settings. This is the layer the resource
+ * providers use, and it is usable on its own: `import { createConsoleClient, resolveSettings } from "pulumi-camunda/provider"`.
+ */
+import type { Dispatcher } from "undici";
+import { getTokenProvider } from "./auth/token-provider";
+import { ConsoleClient, type RetryPolicy } from "./http/console-client";
+import type { Settings } from "./settings";
+
+export * from "./errors";
+export * from "./schemas/api";
+export { ConsoleClient, DEFAULT_RETRY, isAmbiguous, isTransient, type ConsoleClientOptions, type RetryPolicy } from "./http/console-client";
+export { RequestLimiter } from "./http/limiter";
+export { TokenProvider, getTokenProvider, resetTokenProviders, TOKEN_REQUEST_SPACING_MS, type TokenProviderOptions } from "./auth/token-provider";
+export { TokenDiskCache } from "./auth/token-cache";
+export { decodeJwtClaims, jwtExpiryMs } from "./auth/jwt";
+export { resolveSettings, SETTINGS, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_OAUTH_URL, type Settings, type SettingName } from "./settings";
+
+/** A Console API client for these settings, sharing the process's token provider for the same credential. */
+export function createConsoleClient(
+  settings: Settings,
+  extra: { dispatcher?: Dispatcher; retry?: Partial<RetryPolicy>; timeoutMs?: number } = {},
+): ConsoleClient {
+  const tokens = getTokenProvider({
+    tokenUrl: settings.oauthUrl,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    audience: settings.audience,
+    cacheDir: settings.tokenCacheDir,
+    credentialSource: settings.sources.clientId,
+    dispatcher: extra.dispatcher,
+  });
+  return new ConsoleClient({
+    baseUrl: settings.baseUrl,
+    tokens,
+    dispatcher: extra.dispatcher,
+    maxConcurrentRequests: settings.maxConcurrentRequests,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+    retry: extra.retry,
+    timeoutMs: extra.timeoutMs,
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The typed errors of pulumi-camunda. Every message is built from non-secret parts only: method, path, status,
+ * the service's own message (truncated) and a hint. Credentials, tokens and secret values are never included.
+ */
+
+/** Which credential scope each Console API path family needs (as named in the Console UI). */
+export function scopeForPath(path: string): string | undefined {
+  if (/^\/clusters\/[^/]+\/clients/.test(path)) return "Zeebe Client";
+  if (/^\/clusters\/[^/]+\/(ipallowlist|ipwhitelist)/.test(path)) return "IP Allowlist";
+  if (/^\/clusters\/[^/]+\/secrets/.test(path)) return "Connector Secrets";
+  if (/^\/clusters\/[^/]+\/backups/.test(path)) return "Backups";
+  if (/^\/members/.test(path)) return "Members";
+  if (/^\/clusters/.test(path)) return "Cluster";
+  return undefined;
+}
+
+const MAX_MESSAGE = 300;
+
+/** Extracts a readable message from a plain-text, JSON (RFC 7807 or `{message}`) or HTML error body. */
+export function serviceMessage(body: string, contentType: string | undefined): string {
+  const text = body.trim();
+  if (text === "") return "";
+  const ct = (contentType ?? "").toLowerCase();
+  if (ct.includes("json") || text.startsWith("{")) {
+    try {
+      const j = JSON.parse(text) as Record<string, unknown>;
+      const parts = [j.title, j.detail, j.message, j.error_description, j.error].filter(
+        (p): p is string => typeof p === "string" && p !== "",
+      );
+      if (parts.length > 0) return truncate([...new Set(parts)].join(": "));
+    } catch {
+      // not JSON after all: fall through
+    }
+  }
+  if (ct.includes("html") || text.startsWith("<")) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return title ? truncate(title) : "(HTML error page)";
+  }
+  return truncate(text.replace(/\s+/g, " "));
+}
+
+function truncate(s: string): string {
+  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
+}
+
+export interface CamundaApiErrorInit {
+  method: string;
+  path: string;
+  /** HTTP status, or 0 for a network error / timeout. */
+  status: number;
+  serviceMessage?: string;
+  hint?: string;
+  /** Seconds the service asked to wait (Retry-After). */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/** A failed Console API request. */
+export class CamundaApiError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly serviceMessage: string;
+  readonly hint: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: CamundaApiErrorInit) {
+    const what = init.status === 0 ? "failed (no response)" : `failed with HTTP ${init.status}`;
+    const msg = init.serviceMessage ? `: ${init.serviceMessage}` : "";
+    const hint = init.hint ? `. ${init.hint}` : "";
+    super(`Camunda Console API ${init.method} ${init.path} ${what}${msg}${hint}`);
+    this.name = "CamundaApiError";
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.serviceMessage = init.serviceMessage ?? "";
+    this.hint = init.hint;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.cause !== undefined) Object.defineProperty(this, "cause", { value: init.cause, enumerable: false });
+  }
+}
+
+/** A failure to obtain a Console API access token (bad credentials, blocked address, unreachable token service). */
+export class CamundaAuthError extends Error {
+  readonly status: number;
+  readonly serviceMessage: string;
+  readonly hint: string;
+
+  constructor(message: string, init: { status: number; serviceMessage?: string; hint: string }) {
+    super(`${message}${init.serviceMessage ? `: ${init.serviceMessage}` : ""}. ${init.hint}`);
+    this.name = "CamundaAuthError";
+    this.status = init.status;
+    this.serviceMessage = init.serviceMessage ?? "";
+    this.hint = init.hint;
+  }
+}
+
+/** A bad provider setting (stack config `camunda:*` or its environment variable). */
+export class CamundaConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "CamundaConfigError";
+  }
+}
+
+/** The hint to attach to an API error of this status on this path. */
+export function hintFor(status: number, method: string, path: string, message: string): string | undefined {
+  if (status === 401) {
+    return "The access token was refused even after a refresh; check that the Console API credentials are valid and not revoked";
+  }
+  if (status === 403) {
+    const scope = scopeForPath(path);
+    if (/maximum|no open seats|reservations/i.test(message)) return "An organisation limit was reached; remove unused objects or raise the limit in the Console";
+    return scope
+      ? `The Console API credentials may lack the "${scope}" scope: create a client in Console → Organization → Administration API with the "${scope}" scope and set camunda:clientId / camunda:clientSecret`
+      : "The Console API credentials lack the permission for this operation";
+  }
+  if (status === 404) return "It does not exist (any more): it may have been deleted outside Pulumi; run `pulumi refresh`";
+  if (status === 409 && /secrets/.test(path)) return "Another change to this cluster's secrets was in progress; retry the operation";
+  if (status === 412) return "The cluster is not ready yet; wait until it is Healthy and retry";
+  if (status === 429) return "The Console API rate limit was hit; lower camunda:maxRequestsPerSecond or retry later";
+  if (status >= 500 || status === 0) return "The Console API is unavailable or unreachable; retry later (check camunda:baseUrl)";
+  if (status === 400 && method === "POST" && /clients$/.test(path) && /unique/i.test(message)) {
+    return "A client of this name already exists on the cluster: choose another name or adopt it with ZeebeClient.get";
+  }
+  return undefined;
+}

@@ -1,0 +1,399 @@
+/**
+ * The typed Console API client: undici with a keep-alive pool, a bearer token from the shared token provider,
+ * zod-parsed responses, timeouts, bounded retries and a client-side rate limit.
+ *
+ * Retry policy:
+ * - GET, PUT, PATCH, DELETE are retried on 429, 5xx, 412 "not ready" and network errors, honouring Retry-After,
+ *   with exponential backoff and jitter, bounded in attempts and total time; 409 on secret writes is retried too.
+ * - A 401 refreshes the token once and retries the request once (any method: a 401 means nothing was done).
+ * - A creating POST is never blindly replayed: after an ambiguous failure the client looks for the object by name
+ *   (see `createWithRecovery`) and only posts again when it is not there, so no duplicate can appear.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import type { TokenProvider } from "../auth/token-provider";
+import { CamundaApiError, hintFor, serviceMessage } from "../errors";
+import {
+  backupSchema,
+  clusterClientSchema,
+  clusterSchema,
+  clusterSecretsSchema,
+  connectionDetailsSchema,
+  createdClusterClientSchema,
+  createdClusterSchema,
+  memberSchema,
+  parametersSchema,
+  type Backup,
+  type ClientPermission,
+  type Cluster,
+  type ClusterClient,
+  type ConnectionDetails,
+  type CreateClusterBody,
+  type CreatedClusterClient,
+  type IpAllowlistEntryPayload,
+  type Member,
+  type Parameters,
+  type UpdateClusterBody,
+} from "../schemas/api";
+import { RequestLimiter } from "./limiter";
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. Default 8. */
+  maxAttempts: number;
+  /** First backoff step. Default 500 ms. */
+  baseDelayMs: number;
+  /** Longest single wait. Default 30 s. */
+  maxDelayMs: number;
+  /** Longest total time spent on one call, waits included. Default 5 min. */
+  maxTotalMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalMs: 5 * 60_000 };
+
+export interface ConsoleClientOptions {
+  baseUrl: string;
+  tokens: TokenProvider;
+  dispatcher?: Dispatcher;
+  maxConcurrentRequests?: number;
+  maxRequestsPerSecond?: number;
+  /** Per-request timeout (headers and body). Default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ConsoleClientStats {
+  requests: number;
+  byMethod: Record<string, number>;
+  retries: number;
+  recoveries: number;
+}
+
+type RetryMode = "idempotent" | "secret-write" | "none";
+
+const RETRYABLE_STATUS = new Set([412, 429, 500, 502, 503, 504]);
+
+function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function retryAfterMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** A failure after which the request may or may not have been carried out. */
+export function isAmbiguous(err: unknown): boolean {
+  return err instanceof CamundaApiError && (err.status === 0 || err.status >= 500);
+}
+
+/** A failure worth trying again (after checking for the object, for creates). */
+export function isTransient(err: unknown): boolean {
+  return err instanceof CamundaApiError && (err.status === 0 || RETRYABLE_STATUS.has(err.status) || err.status === 409);
+}
+
+const enc = encodeURIComponent;
+
+export class ConsoleClient {
+  readonly stats: ConsoleClientStats = { requests: 0, byMethod: {}, retries: 0, recoveries: 0 };
+  private readonly dispatcher: Dispatcher;
+  private readonly limiter: RequestLimiter;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly baseUrl: string;
+
+  constructor(readonly options: ConsoleClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+    this.limiter = new RequestLimiter(options.maxConcurrentRequests ?? 8, options.maxRequestsPerSecond ?? 20);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  private delay(attempt: number, retryAfter: number | undefined): number {
+    if (retryAfter !== undefined) return Math.min(retryAfter, this.retry.maxDelayMs);
+    const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    return step / 2 + Math.random() * (step / 2);
+  }
+
+  /** One HTTP exchange with token handling (a 401 refreshes the token once). Throws CamundaApiError on non-2xx. */
+  private async exchange(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+    let refreshed = false;
+    for (;;) {
+      const token = await this.options.tokens.getToken();
+      const res = await this.limiter.run(async () => {
+        this.stats.requests++;
+        this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
+        try {
+          const r = await request(`${this.baseUrl}${path}`, {
+            method: method as Dispatcher.HttpMethod,
+            headers: {
+              authorization: `Bearer ${token}`,
+              accept: "application/json",
+              "user-agent": "pulumi-camunda",
+              ...(body !== undefined ? { "content-type": "application/json" } : {}),
+            },
+            body: body !== undefined ? JSON.stringify(body) : undefined,
+            dispatcher: this.dispatcher,
+            headersTimeout: this.timeoutMs,
+            bodyTimeout: this.timeoutMs,
+          });
+          return { status: r.statusCode, text: await r.body.text(), headers: r.headers };
+        } catch (err) {
+          throw new CamundaApiError({
+            method,
+            path,
+            status: 0,
+            serviceMessage: (err as Error).message,
+            hint: hintFor(0, method, path, ""),
+            cause: err,
+          });
+        }
+      });
+      if (res.status === 401 && !refreshed) {
+        refreshed = true;
+        this.options.tokens.invalidate(token);
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) return { status: res.status, text: res.text };
+      const message = serviceMessage(res.text, header(res.headers, "content-type"));
+      throw new CamundaApiError({
+        method,
+        path,
+        status: res.status,
+        serviceMessage: message,
+        hint: hintFor(res.status, method, path, message),
+        retryAfterSeconds: (() => {
+          const ms = retryAfterMs(header(res.headers, "retry-after"));
+          return ms === undefined ? undefined : ms / 1000;
+        })(),
+      });
+    }
+  }
+
+  /** Sends a request with the retry policy `retry`; returns the body text of the 2xx answer. */
+  private async send(method: string, path: string, retry: RetryMode, body?: unknown): Promise<string> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.exchange(method, path, body)).text;
+      } catch (err) {
+        if (!(err instanceof CamundaApiError) || retry === "none") throw err;
+        const retryable = err.status === 0 || RETRYABLE_STATUS.has(err.status) || (retry === "secret-write" && err.status === 409);
+        if (!retryable || attempt + 1 >= this.retry.maxAttempts) throw err;
+        const wait = this.delay(attempt, err.retryAfterSeconds === undefined ? undefined : err.retryAfterSeconds * 1000);
+        if (Date.now() - started + wait > this.retry.maxTotalMs) throw err;
+        this.stats.retries++;
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** Sends a request and parses its JSON answer with `schema` (leniently: unknown fields pass through). */
+  private async json<S extends z.ZodType>(method: string, path: string, schema: S, retry: RetryMode, body?: unknown): Promise<z.output<S>> {
+    const text = await this.send(method, path, retry, body);
+    let data: unknown;
+    try {
+      data = text.trim() === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw new CamundaApiError({ method, path, status: 200, serviceMessage: "the response is not JSON", hint: "Check camunda:baseUrl (CAMUNDA_CONSOLE_BASE_URL)" });
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      // Never echo the body: it may hold client secrets or connector secret values.
+      const issue = parsed.error.issues[0];
+      throw new CamundaApiError({
+        method,
+        path,
+        status: 200,
+        serviceMessage: `unexpected response: ${issue?.path.join(".") || "(body)"} ${issue?.message ?? ""}`.trim(),
+        hint: "Check camunda:baseUrl (CAMUNDA_CONSOLE_BASE_URL); if it is right, the Console API changed: report it to pulumi-camunda",
+      });
+    }
+    return parsed.data;
+  }
+
+  /** Sends a request whose answer has no body of interest. */
+  private async call(method: string, path: string, retry: RetryMode, body?: unknown): Promise<void> {
+    await this.send(method, path, retry, body);
+  }
+
+  /**
+   * Runs a creating POST without ever replaying it blindly: after a transient failure, `find()` looks for what the
+   * POST may have created; when found, that is the result (`recovered`), otherwise the POST is tried again.
+   */
+  async createWithRecovery<T>(post: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await post();
+      } catch (err) {
+        if (!isTransient(err) || attempt + 1 >= this.retry.maxAttempts) throw err;
+        const wait = this.delay(attempt, (err as CamundaApiError).retryAfterSeconds !== undefined ? (err as CamundaApiError).retryAfterSeconds! * 1000 : undefined);
+        if (Date.now() - started + wait > this.retry.maxTotalMs) throw err;
+        // 429 and 412 mean the request was turned away: nothing to look for. Anything else may have gone through.
+        const status = (err as CamundaApiError).status;
+        if (status !== 429 && status !== 412) {
+          const found = await find();
+          if (found !== undefined) {
+            this.stats.recoveries++;
+            return found;
+          }
+        }
+        this.stats.retries++;
+        await sleep(wait);
+      }
+    }
+  }
+
+  // ---- clusters -------------------------------------------------------------------------------------------------
+
+  listClusters(): Promise<Cluster[]> {
+    return this.json("GET", "/clusters", clusterSchema.array(), "idempotent");
+  }
+
+  getCluster(clusterId: string): Promise<Cluster> {
+    return this.json("GET", `/clusters/${enc(clusterId)}`, clusterSchema, "idempotent");
+  }
+
+  getParameters(): Promise<Parameters> {
+    return this.json("GET", "/clusters/parameters", parametersSchema, "idempotent");
+  }
+
+  /**
+   * Creates a cluster. After an ambiguous failure it looks for a cluster of the same name created since the call
+   * started (names are not unique, so creation time disambiguates) before posting again.
+   */
+  async createCluster(body: CreateClusterBody): Promise<{ clusterId: string; recovered?: boolean }> {
+    const since = Date.now() - 120_000;
+    return this.createWithRecovery(
+      async () => {
+        const r = await this.json("POST", "/clusters", createdClusterSchema, "none", body);
+        return { clusterId: r.clusterId };
+      },
+      async () => {
+        const clusters = await this.listClusters();
+        const mine = clusters.filter((c) => c.name === body.name && (!c.created || Date.parse(c.created) >= since));
+        return mine.length === 1 ? { clusterId: mine[0].uuid, recovered: true } : undefined;
+      },
+    );
+  }
+
+  updateCluster(clusterId: string, body: UpdateClusterBody): Promise<void> {
+    return this.call("PATCH", `/clusters/${enc(clusterId)}`, "idempotent", body);
+  }
+
+  deleteCluster(clusterId: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}`, "idempotent");
+  }
+
+  wakeCluster(clusterId: string): Promise<void> {
+    return this.call("PUT", `/clusters/${enc(clusterId)}/wake`, "idempotent");
+  }
+
+  // ---- clients --------------------------------------------------------------------------------------------------
+
+  listClients(clusterId: string): Promise<ClusterClient[]> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/clients`, clusterClientSchema.array(), "idempotent");
+  }
+
+  getClient(clusterId: string, clientId: string): Promise<ConnectionDetails> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/clients/${enc(clientId)}`, connectionDetailsSchema, "idempotent");
+  }
+
+  /**
+   * Creates a client. Client names are unique per cluster, so after an ambiguous failure a client of that name is
+   * the one this call created: it is returned with `recovered: true` and without a secret (the secret was only in
+   * the lost response).
+   */
+  async createClient(clusterId: string, body: { clientName: string; permissions?: ClientPermission[] }): Promise<CreatedClusterClient> {
+    return this.createWithRecovery<CreatedClusterClient>(
+      () => this.json("POST", `/clusters/${enc(clusterId)}/clients`, createdClusterClientSchema, "none", body),
+      async () => {
+        const found = (await this.listClients(clusterId)).find((c) => c.name === body.clientName);
+        return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
+      },
+    );
+  }
+
+  deleteClient(clusterId: string, clientId: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}/clients/${enc(clientId)}`, "idempotent");
+  }
+
+  // ---- IP allowlist ---------------------------------------------------------------------------------------------
+
+  /** Replaces the cluster's whole IP allowlist (`[]` clears it). */
+  updateIpAllowlist(clusterId: string, entries: IpAllowlistEntryPayload[]): Promise<void> {
+    return this.call("PUT", `/clusters/${enc(clusterId)}/ipallowlist`, "idempotent", { ipallowlist: entries.map((e) => ({ ip: e.ip, description: e.description ?? "" })) });
+  }
+
+  // ---- connector secrets ----------------------------------------------------------------------------------------
+
+  listSecrets(clusterId: string): Promise<Record<string, string>> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/secrets`, clusterSecretsSchema, "idempotent");
+  }
+
+  /**
+   * Creates a secret, or sets its value when a secret of that name already exists (a duplicate 409, or found after
+   * an ambiguous failure): the secret ends with `value` either way, and nothing is duplicated.
+   * Returns whether an existing secret was adopted.
+   */
+  async createSecret(clusterId: string, name: string, value: string): Promise<{ adopted: boolean }> {
+    const result = await this.createWithRecovery<{ adopted: boolean; existing?: string }>(
+      async () => {
+        await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
+        return { adopted: false };
+      },
+      async () => {
+        const secrets = await this.listSecrets(clusterId);
+        return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true, existing: secrets[name] } : undefined;
+      },
+    );
+    if (result.adopted && result.existing !== value) await this.updateSecret(clusterId, name, value);
+    return { adopted: result.adopted };
+  }
+
+  updateSecret(clusterId: string, name: string, value: string): Promise<void> {
+    return this.call("PUT", `/clusters/${enc(clusterId)}/secrets/${enc(name)}`, "secret-write", { secretValue: value });
+  }
+
+  deleteSecret(clusterId: string, name: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}/secrets/${enc(name)}`, "secret-write");
+  }
+
+  // ---- members and backups --------------------------------------------------------------------------------------
+
+  listMembers(): Promise<Member[]> {
+    return this.json("GET", "/members", memberSchema.array(), "idempotent");
+  }
+
+  /** Invites a member or sets an existing member's roles (idempotent). */
+  upsertMember(email: string, orgRoles: string[]): Promise<void> {
+    return this.call("POST", `/members/${enc(email)}`, "idempotent", { orgRoles });
+  }
+
+  deleteMember(email: string): Promise<void> {
+    return this.call("DELETE", `/members/${enc(email)}`, "idempotent");
+  }
+
+  listBackups(clusterId: string): Promise<Backup[]> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/backups`, backupSchema.array(), "idempotent");
+  }
+
+  createBackup(clusterId: string): Promise<Backup> {
+    return this.json("POST", `/clusters/${enc(clusterId)}/backups`, backupSchema, "none");
+  }
+
+  deleteBackup(clusterId: string, backupId: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}/backups/${enc(backupId)}`, "idempotent");
+  }
+
+  /** Closes the keep-alive pool (only when the client created it). */
+  async close(): Promise<void> {
+    if (!this.options.dispatcher) await this.dispatcher.close();
+  }
+}

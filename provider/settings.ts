@@ -1,0 +1,136 @@
+/**
+ * Provider settings: stack config `camunda:*` first, then the environment variables the official Camunda SDK uses.
+ * Validated with zod; a bad or missing setting gives a `CamundaConfigError` that names the setting, where it was read
+ * from and how to fix it (never its value when it is a secret).
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { z } from "zod";
+import { CamundaConfigError } from "./errors";
+
+export const DEFAULT_BASE_URL = "https://api.cloud.camunda.io";
+export const DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token";
+export const DEFAULT_AUDIENCE = "api.cloud.camunda.io";
+
+interface SettingSpec {
+  config: string;
+  env: string;
+  secret?: boolean;
+}
+
+/** Each setting: its stack-config key (`camunda:<key>`) and its environment variable. */
+export const SETTINGS = {
+  clientId: { config: "clientId", env: "CAMUNDA_CONSOLE_CLIENT_ID" },
+  clientSecret: { config: "clientSecret", env: "CAMUNDA_CONSOLE_CLIENT_SECRET", secret: true },
+  baseUrl: { config: "baseUrl", env: "CAMUNDA_CONSOLE_BASE_URL" },
+  oauthUrl: { config: "oauthUrl", env: "CAMUNDA_OAUTH_URL" },
+  audience: { config: "audience", env: "CAMUNDA_CONSOLE_OAUTH_AUDIENCE" },
+  tokenCacheDir: { config: "tokenCacheDir", env: "CAMUNDA_TOKEN_CACHE_DIR" },
+  tokenDiskCache: { config: "tokenDiskCache", env: "CAMUNDA_TOKEN_DISK_CACHE_DISABLE" },
+  maxConcurrentRequests: { config: "maxConcurrentRequests", env: "CAMUNDA_CONSOLE_MAX_CONCURRENCY" },
+  maxRequestsPerSecond: { config: "maxRequestsPerSecond", env: "CAMUNDA_CONSOLE_MAX_RPS" },
+} as const satisfies Record<string, SettingSpec>;
+export type SettingName = keyof typeof SETTINGS;
+
+export interface Settings {
+  clientId: string;
+  clientSecret: string;
+  baseUrl: string;
+  oauthUrl: string;
+  audience: string;
+  /** Directory of the shared on-disk token cache, or undefined when the disk cache is off. */
+  tokenCacheDir: string | undefined;
+  maxConcurrentRequests: number;
+  maxRequestsPerSecond: number;
+  /** Where each setting came from, e.g. `stack config camunda:clientId` (for error messages). */
+  sources: Record<SettingName, string>;
+}
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .transform((u) => u.replace(/\/+$/, ""));
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+function describe(name: SettingName): string {
+  const s = SETTINGS[name];
+  return `camunda:${s.config} (or ${s.env})`;
+}
+
+/**
+ * Reads and validates the settings. `get(key)` returns stack config `camunda:<key>` (undefined when unset);
+ * `env` is the environment (process.env).
+ */
+export function resolveSettings(
+  get: (key: string) => string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const sources = {} as Record<SettingName, string>;
+  const raw = (name: SettingName): string | undefined => {
+    const spec = SETTINGS[name];
+    const fromConfig = get(spec.config);
+    if (fromConfig !== undefined && fromConfig !== "") {
+      sources[name] = `stack config camunda:${spec.config}`;
+      return fromConfig;
+    }
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      sources[name] = `environment variable ${spec.env}`;
+      return fromEnv;
+    }
+    sources[name] = "default";
+    return undefined;
+  };
+  const parse = <T>(name: SettingName, schema: z.ZodType<T>, value: string | undefined, fix: string): T => {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    const shown = (SETTINGS[name] as SettingSpec).secret ? "" : ` ${JSON.stringify(value)}`;
+    throw new CamundaConfigError(
+      describe(name),
+      `Invalid provider setting ${describe(name)} from ${sources[name]}:${shown} ${r.error.issues[0]?.message ?? "is invalid"}. ${fix}`,
+    );
+  };
+
+  const clientIdRaw = raw("clientId");
+  const clientSecretRaw = raw("clientSecret");
+  if (clientIdRaw === undefined || clientSecretRaw === undefined) {
+    const missing = [clientIdRaw === undefined ? "clientId" : undefined, clientSecretRaw === undefined ? "clientSecret" : undefined]
+      .filter((x): x is "clientId" | "clientSecret" => x !== undefined)
+      .map(describe)
+      .join(" and ");
+    throw new CamundaConfigError(
+      missing,
+      `Missing Console API credentials: set ${missing}. Create an API client in Console → Organization → Administration API, ` +
+        "then run `pulumi config set camunda:clientId <id>` and `pulumi config set --secret camunda:clientSecret <secret>`",
+    );
+  }
+  const clientId = parse("clientId", z.string().trim().min(1).regex(/^[^\s]+$/, "must not contain spaces"), clientIdRaw, "Use the client id shown in the Console");
+  const clientSecret = parse(
+    "clientSecret",
+    z.string().min(1).regex(/^[^\s]+$/, "must not contain spaces or line breaks"),
+    clientSecretRaw,
+    "Set it with `pulumi config set --secret camunda:clientSecret <secret>`",
+  );
+  const baseUrl = parse("baseUrl", httpUrl, raw("baseUrl") ?? DEFAULT_BASE_URL, `Use e.g. ${DEFAULT_BASE_URL}`);
+  const oauthUrl = parse("oauthUrl", httpUrl, raw("oauthUrl") ?? DEFAULT_OAUTH_URL, `Use e.g. ${DEFAULT_OAUTH_URL}`);
+  const audience = parse("audience", z.string().trim().min(1), raw("audience") ?? DEFAULT_AUDIENCE, `Use e.g. ${DEFAULT_AUDIENCE}`);
+
+  // camunda:tokenDiskCache=false or CAMUNDA_TOKEN_DISK_CACHE_DISABLE=true turn the disk cache off.
+  let diskCache = true;
+  const cfgDisk = get(SETTINGS.tokenDiskCache.config);
+  if (cfgDisk !== undefined && cfgDisk !== "") {
+    sources.tokenDiskCache = "stack config camunda:tokenDiskCache";
+    diskCache = parse("tokenDiskCache", z.enum(["true", "false"], { error: "must be true or false" }), cfgDisk, "") === "true";
+  } else if (env.CAMUNDA_TOKEN_DISK_CACHE_DISABLE) {
+    sources.tokenDiskCache = "environment variable CAMUNDA_TOKEN_DISK_CACHE_DISABLE";
+    diskCache = !/^(1|true|yes)$/i.test(env.CAMUNDA_TOKEN_DISK_CACHE_DISABLE);
+  } else {
+    sources.tokenDiskCache = "default";
+  }
+  const dirRaw = raw("tokenCacheDir");
+  const tokenCacheDir = diskCache ? path.resolve(dirRaw ?? path.join(os.homedir(), ".camunda")) : undefined;
+
+  const maxConcurrentRequests = parse("maxConcurrentRequests", positiveInt(256), raw("maxConcurrentRequests") ?? "8", "Use a whole number from 1 to 256");
+  const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "20", "Use a whole number from 1 to 1000");
+
+  return { clientId, clientSecret, baseUrl, oauthUrl, audience, tokenCacheDir, maxConcurrentRequests, maxRequestsPerSecond, sources };
+}
