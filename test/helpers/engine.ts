@@ -44,6 +44,8 @@ export interface EngineStack {
   stack: Stack;
   workDir: string;
   backendDir: string;
+  /** The environment the engine runs with (PATH, backend, PULUMI_HOME, passphrase, the test's own variables). */
+  env: Record<string, string>;
   /** Every stdout/stderr line the engine printed during this helper's operations. */
   output: string[];
   up(): Promise<UpResult>;
@@ -106,6 +108,7 @@ export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) =
     stack,
     workDir,
     backendDir,
+    env: { ...envVars, PULUMI_HOME: pulumiHome },
     output,
     up: () => stack.up({ onOutput, color: "never" }),
     preview: (o) => stack.preview({ onOutput, color: "never", expectNoChanges: o?.expectNoChanges }),

@@ -1,0 +1,275 @@
+/**
+ * Dynamic provider of `camunda.Cluster`. Creates a cluster and waits until it is Healthy, updates name,
+ * description and stage label in place (PATCH) and replaces on region, plan, channel or auto-update changes
+ * (and on generation changes when auto-update is off). Id: the cluster's uuid.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { Cluster } from "../schemas/api";
+import { zeebeAddressWithPort } from "./bundle";
+import { ignoreNotFound, isNotFound } from "./errors";
+import { configure, consoleClient, progress } from "./context";
+import { clusterInputsSchema, isUnknown, validate, type ClusterInputs } from "./inputs";
+import { loadParameters, resolveParameters, sameChoice, type ResolvedParameters } from "./parameters";
+import { coalesced, invalidateCluster } from "./read-cache";
+
+export interface ClusterOutputs {
+  name: string;
+  description?: string;
+  stageLabel?: string;
+  region: string;
+  plan: string;
+  channel: string;
+  generation?: string;
+  autoUpdate: boolean;
+  waitTimeoutMinutes: number;
+  regionId: string;
+  regionName: string;
+  planTypeId: string;
+  planTypeName: string;
+  channelId: string;
+  channelName: string;
+  generationId: string;
+  generationName: string;
+  status: string;
+  links: Record<string, string>;
+  zeebeAddress: string;
+}
+
+type Props = Record<string, unknown>;
+
+const POLL_MIN_MS = Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
+const POLL_MAX_MS = 15_000;
+
+export function readClusterCached(clusterId: string): Promise<Cluster> {
+  return coalesced(`cluster:${clusterId}`, () => consoleClient().getCluster(clusterId));
+}
+
+function statusOf(cluster: Cluster): string {
+  const s = cluster.status as { ready?: string } | undefined;
+  return s?.ready ?? "Unknown";
+}
+
+function linksOf(cluster: Cluster): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((cluster.links ?? {}) as Record<string, unknown>)) {
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+/** The outputs for a cluster as the API reports it, keeping the user's own spelling of inputs. */
+export function clusterOutputs(cluster: Cluster, inputs: Partial<ClusterInputs>): ClusterOutputs {
+  const links = linksOf(cluster);
+  return {
+    name: cluster.name,
+    ...(cluster.description !== undefined && cluster.description !== "" ? { description: cluster.description } : {}),
+    ...(stageOf(cluster) ? { stageLabel: stageOf(cluster) } : {}),
+    region: (inputs.region as string | undefined) ?? cluster.region.name,
+    plan: (inputs.plan as string | undefined) ?? cluster.planType.name,
+    channel: (inputs.channel as string | undefined) ?? cluster.channel.name,
+    ...(inputs.generation !== undefined ? { generation: inputs.generation as string } : {}),
+    autoUpdate: (cluster.autoUpdate as boolean | undefined) ?? (inputs.autoUpdate as boolean | undefined) ?? true,
+    waitTimeoutMinutes: (inputs.waitTimeoutMinutes as number | undefined) ?? 30,
+    regionId: cluster.region.uuid,
+    regionName: cluster.region.name,
+    planTypeId: cluster.planType.uuid,
+    planTypeName: cluster.planType.name,
+    channelId: cluster.channel.uuid,
+    channelName: cluster.channel.name,
+    generationId: cluster.generation.uuid,
+    generationName: cluster.generation.name,
+    status: statusOf(cluster),
+    links,
+    zeebeAddress: zeebeAddressWithPort(links.zeebe),
+  };
+}
+
+function stageOf(cluster: Cluster): string | undefined {
+  const c = cluster as Cluster & { stageLabel?: string; labels?: string[] };
+  if (typeof c.stageLabel === "string") return c.stageLabel;
+  return c.labels?.find((l) => ["dev", "test", "stage", "prod"].includes(l));
+}
+
+async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes: number): Promise<Cluster> {
+  const started = Date.now();
+  const deadline = started + timeoutMinutes * 60_000;
+  let delay = POLL_MIN_MS;
+  let lastReport = started;
+  for (;;) {
+    const cluster = await consoleClient().getCluster(clusterId);
+    const status = statusOf(cluster);
+    if (status === "Healthy") return cluster;
+    const now = Date.now();
+    if (now >= deadline) {
+      throw Object.assign(
+        new Error(
+          `Cluster ${JSON.stringify(name)} (${clusterId}) is still ${status} after ${timeoutMinutes} minutes. ` +
+            "It was created and is kept in the stack: run `pulumi up` again to keep waiting, or raise waitTimeoutMinutes.",
+        ),
+        { status },
+      );
+    }
+    if (now - lastReport >= 30_000) {
+      progress(`cluster ${JSON.stringify(name)} is ${status} (${Math.round((now - started) / 1000)} s elapsed)`);
+      lastReport = now;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(delay, deadline - now)));
+    delay = Math.min(delay * 1.5, POLL_MAX_MS);
+  }
+}
+
+async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters> {
+  const params = await loadParameters();
+  const result = resolveParameters(params, {
+    region: inputs.region as string,
+    plan: inputs.plan as string,
+    channel: inputs.channel as string,
+    generation: inputs.generation as string | undefined,
+  });
+  if (!result.resolved) throw new Error(result.failures.map((f) => f.reason).join("\n"));
+  return result.resolved;
+}
+
+const REPLACE_KEYS = ["region", "plan", "channel"] as const;
+const STORED: Record<(typeof REPLACE_KEYS)[number], [string, string]> = {
+  region: ["regionId", "regionName"],
+  plan: ["planTypeId", "planTypeName"],
+  channel: ["channelId", "channelName"],
+};
+
+export const clusterProvider = {
+  async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+    configure(req);
+  },
+
+  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const v = validate(clusterInputsSchema, "Cluster", news);
+    if (!v.inputs) return { inputs: news, failures: v.failures };
+    const inputs = v.inputs;
+    // Resolve names against the API only when they changed, so that a no-change preview makes no request.
+    const keys = ["region", "plan", "channel", "generation"] as const;
+    const anyUnknown = keys.some((k) => isUnknown(inputs[k]));
+    const changed = keys.some((k) => inputs[k] !== olds[k]);
+    if (changed && !anyUnknown) {
+      const params = await loadParameters();
+      const r = resolveParameters(params, {
+        region: inputs.region as string,
+        plan: inputs.plan as string,
+        channel: inputs.channel as string,
+        generation: inputs.generation as string | undefined,
+      });
+      if (r.failures.length) return { inputs: news, failures: r.failures };
+    }
+    return { inputs: { ...inputs } };
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    const replaces: string[] = [];
+    const updates: string[] = [];
+    for (const key of REPLACE_KEYS) {
+      const [idKey, nameKey] = STORED[key];
+      if (isUnknown(news[key]) || !sameChoice(news[key], { input: olds[key], uuid: olds[idKey], name: olds[nameKey] })) {
+        replaces.push(key);
+      }
+    }
+    const autoUpdate = news.autoUpdate ?? true;
+    if (autoUpdate !== (olds.autoUpdate ?? true)) replaces.push("autoUpdate");
+    if (autoUpdate === false && news.generation !== undefined) {
+      if (
+        isUnknown(news.generation) ||
+        !sameChoice(news.generation, { input: olds.generation, uuid: olds.generationId, name: olds.generationName })
+      ) {
+        replaces.push("generation");
+      }
+    } else if (news.generation !== olds.generation) {
+      updates.push("generation"); // remembered only: with auto-update on, Camunda moves the generation itself
+    }
+    for (const key of ["name", "description", "stageLabel", "waitTimeoutMinutes"] as const) {
+      const wanted = news[key] ?? (key === "waitTimeoutMinutes" ? 30 : undefined);
+      if (isUnknown(wanted) || (wanted ?? "") !== (olds[key] ?? "")) updates.push(key);
+    }
+    return {
+      changes: replaces.length > 0 || updates.length > 0,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs: Props): Promise<dynamic.CreateResult> {
+    const v = validate(clusterInputsSchema, "Cluster", inputs);
+    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const ins = v.inputs;
+    const resolved = await resolveOrThrow(ins);
+    const body = {
+      name: ins.name as string,
+      regionId: resolved.region.uuid,
+      planTypeId: resolved.plan.uuid,
+      channelId: resolved.channel.uuid,
+      generationId: resolved.generation.uuid,
+      autoUpdate: ins.autoUpdate as boolean,
+      ...(ins.description ? { description: ins.description as string } : {}),
+      ...(ins.stageLabel ? { stageLabel: ins.stageLabel as "dev" | "test" | "stage" | "prod" } : {}),
+    };
+    const { clusterId } = await consoleClient().createCluster(body);
+    invalidateCluster(clusterId);
+    progress(`cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`);
+    try {
+      const cluster = await waitUntilHealthy(clusterId, ins.name as string, ins.waitTimeoutMinutes as number);
+      return { id: clusterId, outs: { ...clusterOutputs(cluster, ins) } };
+    } catch (err) {
+      // Created but not ready: keep it in the stack so that nothing is orphaned; the next up retries.
+      let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
+      try {
+        outs = { ...clusterOutputs(await consoleClient().getCluster(clusterId), ins) };
+      } catch {
+        // keep the minimal outputs
+      }
+      throw Object.assign(new Error((err as Error).message), {
+        id: clusterId,
+        properties: { ...outs, __provider: inputs.__provider },
+        reasons: [(err as Error).message],
+      });
+    }
+  },
+
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    try {
+      const cluster = await readClusterCached(id);
+      return { id, props: { ...clusterOutputs(cluster, props as Partial<ClusterInputs>) } };
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw err;
+    }
+  },
+
+  async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    const v = validate(clusterInputsSchema, "Cluster", news);
+    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const ins = v.inputs;
+    const patch: { name?: string; description?: string; stageLabel?: "dev" | "test" | "stage" | "prod" } = {};
+    if (ins.name !== olds.name) patch.name = ins.name as string;
+    if ((ins.description ?? "") !== (olds.description ?? "")) patch.description = (ins.description as string | undefined) ?? "";
+    if (ins.stageLabel !== undefined && ins.stageLabel !== olds.stageLabel) {
+      patch.stageLabel = ins.stageLabel as "dev" | "test" | "stage" | "prod";
+    }
+    if (Object.keys(patch).length > 0) {
+      await consoleClient().updateCluster(id, patch);
+      invalidateCluster(id);
+    }
+    let cluster: Cluster | undefined;
+    try {
+      cluster = await consoleClient().getCluster(id);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (!cluster) throw new Error(`Cluster ${id} no longer exists: run \`pulumi refresh\` and then \`pulumi up\` to create it again.`);
+    const outs = clusterOutputs(cluster, ins);
+    // PATCH may be applied asynchronously: report what was asked for.
+    return { outs: { ...outs, ...patch } };
+  },
+
+  async delete(id: string): Promise<void> {
+    await ignoreNotFound(() => consoleClient().deleteCluster(id));
+    invalidateCluster(id);
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * Per-process context of the dynamic providers: the stack config received in `configure()` and the one shared
+ * Console API client built from it. Credentials are read here at run time, never captured in a serialized closure.
+ */
+import { createConsoleClient, resolveSettings, type ConsoleClient } from "../api";
+
+let stackConfig: Record<string, string> = {};
+let client: ConsoleClient | undefined;
+
+/** The subset of Pulumi's ConfigureRequest the providers use. */
+export interface ConfigureRequestLike {
+  config: { get(key: string): string | undefined };
+}
+
+const CONFIG_KEYS = [
+  "clientId",
+  "clientSecret",
+  "baseUrl",
+  "oauthUrl",
+  "audience",
+  "tokenCacheDir",
+  "tokenDiskCache",
+  "maxConcurrentRequests",
+  "maxRequestsPerSecond",
+] as const;
+
+/** Called from every provider's `configure()`: remembers the `camunda:*` stack config for this process. */
+export function configure(req: ConfigureRequestLike): void {
+  const next: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = req.config.get(`camunda:${key}`);
+    if (value !== undefined && value !== "") next[key] = value;
+  }
+  if (JSON.stringify(next) !== JSON.stringify(stackConfig)) {
+    stackConfig = next;
+    client = undefined;
+  }
+}
+
+/** The process's Console API client; built lazily so that a no-change preview makes no request at all. */
+export function consoleClient(): ConsoleClient {
+  if (!client) {
+    const settings = resolveSettings((key) => stackConfig[key], process.env);
+    client = createConsoleClient(settings);
+  }
+  return client;
+}
+
+/** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */
+export function progress(message: string): void {
+  console.log(`[pulumi-camunda] ${message}`);
+}

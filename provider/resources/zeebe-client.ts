@@ -1,0 +1,206 @@
+/**
+ * Dynamic provider of `camunda.ZeebeClient`: an API client of a cluster. The API cannot update a client, so any
+ * change replaces it. Its secret exists only in the create response: it is kept in state (as a Pulumi secret)
+ * across refreshes, and a client whose secret was lost is replaced, never kept without one.
+ * Id: `<clusterId>/<clientId>`.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { connectionBundle } from "./bundle";
+import { readClusterCached } from "./cluster";
+import { configure, consoleClient, progress } from "./context";
+import { ignoreNotFound, isNotFound } from "./errors";
+import { CLIENT_PERMISSIONS, isUnknown, validate, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
+import { coalesced, invalidateCluster } from "./read-cache";
+
+type Props = Record<string, unknown>;
+
+export interface ZeebeClientOutputs {
+  clusterId: string;
+  name: string;
+  /** The permissions the user asked for (undefined: all). */
+  requestedPermissions?: string[];
+  permissions: string[];
+  clientId: string;
+  clientSecret?: string;
+  zeebeAddress: string;
+  authorizationServerUrl: string;
+  audience: string;
+  clusterRegion: string;
+  env: Record<string, string>;
+}
+
+export function parseClientId(id: string): { clusterId: string; clientId: string } {
+  const i = id.indexOf("/");
+  if (i <= 0 || i === id.length - 1) {
+    throw new Error(`ZeebeClient id ${JSON.stringify(id)} is not of the form <clusterId>/<clientId>`);
+  }
+  return { clusterId: id.slice(0, i), clientId: id.slice(i + 1) };
+}
+
+function listClientsCached(clusterId: string) {
+  return coalesced(`clients:${clusterId}`, () => consoleClient().listClients(clusterId));
+}
+
+function sameSet(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
+  const clusterId = ins.clusterId as string;
+  const permissions = ins.permissions as string[] | undefined;
+  const client = consoleClient();
+  let created = await client.createClient(clusterId, {
+    clientName: ins.name as string,
+    ...(permissions ? { permissions: permissions as (typeof CLIENT_PERMISSIONS)[number][] } : {}),
+  });
+  if (!created.clientSecret) {
+    // The create response was lost and the client found by name: its secret is gone, so make a new one.
+    progress(`client ${JSON.stringify(ins.name)} was created but its secret was lost in transit; replacing it`);
+    await ignoreNotFound(() => client.deleteClient(clusterId, created.clientId));
+    created = await client.createClient(clusterId, {
+      clientName: ins.name as string,
+      ...(permissions ? { permissions: permissions as (typeof CLIENT_PERMISSIONS)[number][] } : {}),
+    });
+    if (!created.clientSecret) throw new Error(`Client ${JSON.stringify(ins.name)}: the Console API returned no secret`);
+  }
+  invalidateCluster(clusterId);
+  let links = (created.links ?? {}) as Record<string, string | undefined>;
+  let zeebeAddress = links.zeebe;
+  let authorizationServerUrl = links.oauth;
+  if (!zeebeAddress || !authorizationServerUrl) {
+    // Older API versions return no links with the client: read them from the cluster and the client.
+    const [cluster, details] = await Promise.all([
+      readClusterCached(clusterId),
+      client.getClient(clusterId, created.clientId),
+    ]);
+    links = { ...((cluster.links ?? {}) as Record<string, string>), ...links };
+    zeebeAddress = details.ZEEBE_ADDRESS;
+    authorizationServerUrl = details.ZEEBE_AUTHORIZATION_SERVER_URL;
+  }
+  const granted = (created.permissions as string[] | undefined)?.length
+    ? (created.permissions as string[])
+    : (permissions ?? [...CLIENT_PERMISSIONS]);
+  const env = connectionBundle({
+    clusterId,
+    clientId: created.clientId,
+    clientSecret: created.clientSecret,
+    permissions: granted,
+    zeebeAddress,
+    authorizationServerUrl,
+    audience: created.audience,
+    links,
+  });
+  return {
+    clusterId,
+    name: ins.name,
+    ...(permissions ? { requestedPermissions: permissions } : {}),
+    permissions: granted,
+    clientId: created.clientId,
+    clientSecret: created.clientSecret,
+    zeebeAddress: env.ZEEBE_ADDRESS,
+    authorizationServerUrl: env.ZEEBE_AUTHORIZATION_SERVER_URL,
+    audience: env.ZEEBE_TOKEN_AUDIENCE,
+    clusterRegion: env.CAMUNDA_CLUSTER_REGION,
+    env,
+  } satisfies ZeebeClientOutputs;
+}
+
+export const zeebeClientProvider = {
+  async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+    configure(req);
+  },
+
+  async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const v = validate(zeebeClientInputsSchema, "ZeebeClient", news);
+    if (!v.inputs) return { inputs: news, failures: v.failures };
+    return { inputs: { ...v.inputs } };
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    const replaces: string[] = [];
+    if (isUnknown(news.clusterId) || news.clusterId !== olds.clusterId) replaces.push("clusterId");
+    if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
+    const wanted = news.permissions as string[] | undefined;
+    const asked = olds.requestedPermissions as string[] | undefined;
+    const actual = olds.permissions as string[] | undefined;
+    if (
+      isUnknown(wanted) ||
+      !sameSet(wanted, asked) ||
+      (wanted !== undefined && actual !== undefined && !sameSet(wanted, actual))
+    ) {
+      replaces.push("permissions");
+    }
+    if (!olds.clientSecret) replaces.push("clientSecret"); // lost secret: a new client is the only way to get one
+    // Names are unique within a cluster: a replacement with the same name and cluster must delete first.
+    const sameIdentity = !replaces.includes("clusterId") && !replaces.includes("name");
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && sameIdentity };
+  },
+
+  async create(inputs: Props): Promise<dynamic.CreateResult> {
+    const v = validate(zeebeClientInputsSchema, "ZeebeClient", inputs);
+    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const outs = await createOnce(v.inputs);
+    return { id: `${outs.clusterId}/${outs.clientId}`, outs };
+  },
+
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    const { clusterId, clientId } = parseClientId(id);
+    let clients;
+    try {
+      clients = await listClientsCached(clusterId);
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw err;
+    }
+    const found = clients.find((c) => c.clientId === clientId);
+    if (!found) return {};
+    const permissions = (found.permissions as string[] | undefined) ?? (props.permissions as string[] | undefined) ?? [];
+    const oldEnv = (props.env as Record<string, string> | undefined) ?? undefined;
+    let env = oldEnv;
+    let zeebeAddress = props.zeebeAddress as string | undefined;
+    let authorizationServerUrl = props.authorizationServerUrl as string | undefined;
+    let links: Record<string, string> | undefined;
+    if (!oldEnv || !sameSet(permissions, props.permissions as string[] | undefined)) {
+      // A `get` of an existing client, or drifted permissions: rebuild the bundle from the API.
+      const [cluster, details] = await Promise.all([
+        readClusterCached(clusterId),
+        consoleClient().getClient(clusterId, clientId),
+      ]);
+      links = (cluster.links ?? {}) as Record<string, string>;
+      zeebeAddress = details.ZEEBE_ADDRESS;
+      authorizationServerUrl = details.ZEEBE_AUTHORIZATION_SERVER_URL;
+      env = connectionBundle({
+        clusterId,
+        clientId,
+        clientSecret: props.clientSecret as string | undefined,
+        permissions,
+        zeebeAddress,
+        authorizationServerUrl,
+        audience: props.audience as string | undefined,
+        links,
+      });
+    }
+    const outs: Props = {
+      ...props,
+      clusterId,
+      name: found.name,
+      permissions,
+      clientId,
+      zeebeAddress: env?.ZEEBE_ADDRESS ?? zeebeAddress,
+      authorizationServerUrl: env?.ZEEBE_AUTHORIZATION_SERVER_URL ?? authorizationServerUrl,
+      audience: env?.ZEEBE_TOKEN_AUDIENCE,
+      clusterRegion: env?.CAMUNDA_CLUSTER_REGION,
+      env,
+    };
+    delete outs.__provider;
+    return { id, props: outs };
+  },
+
+  async delete(id: string, props: Props): Promise<void> {
+    const { clusterId, clientId } = parseClientId(id);
+    await ignoreNotFound(() => consoleClient().deleteClient(clusterId, clientId));
+    invalidateCluster(clusterId);
+    void props;
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Argument types of the resources. The zod schemas in provider/resources/inputs.ts validate them; the type
+ * assertions at the bottom fail the build if the two ever disagree on a field.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type {
+  ClientPermission,
+  ClusterInputs,
+  ConnectorSecretInputs,
+  IpAllowlistInputs,
+  ZeebeClientInputs,
+} from "../provider/resources/inputs";
+
+export type ClusterStage = "dev" | "test" | "stage" | "prod";
+export type { ClientPermission };
+
+export interface ClusterArgs {
+  /** The cluster's name, 1 to 50 characters. Changing it renames the cluster in place. */
+  name: pulumi.Input<string>;
+  /** A region's name (e.g. "Belgium, Europe (europe-west1)") or uuid. Changing it replaces the cluster. */
+  region: pulumi.Input<string>;
+  /** A plan type's name (e.g. "Trial Cluster") or uuid. Changing it replaces the cluster. */
+  plan: pulumi.Input<string>;
+  /** A channel's name or uuid; default "Stable". Changing it replaces the cluster. */
+  channel?: pulumi.Input<string>;
+  /** A generation's name or uuid; default: the channel's default generation. Replaces only when autoUpdate is false. */
+  generation?: pulumi.Input<string>;
+  /** Let Camunda update the cluster to new versions; default true. Changing it replaces the cluster. */
+  autoUpdate?: pulumi.Input<boolean>;
+  /** Up to 150 characters; updated in place. */
+  description?: pulumi.Input<string>;
+  /** dev, test, stage or prod; updated in place. Dev and trial clusters without a label may be suspended when idle. */
+  stageLabel?: pulumi.Input<ClusterStage>;
+  /** How long `create` waits for the cluster to become Healthy; default 30 minutes. */
+  waitTimeoutMinutes?: pulumi.Input<number>;
+}
+
+export interface ZeebeClientArgs {
+  /** The cluster's id, e.g. `cluster.id`. Changing it replaces the client. */
+  clusterId: pulumi.Input<string>;
+  /** 1 to 50 characters without spaces, unique in the cluster. Changing it replaces the client. */
+  name: pulumi.Input<string>;
+  /** Any of Zeebe, Operate, Tasklist, Optimize, Secrets; default all. Changing them replaces the client. */
+  permissions?: pulumi.Input<pulumi.Input<ClientPermission>[]>;
+}
+
+export interface IpAllowlistEntryArgs {
+  /** An IPv4/IPv6 address or CIDR block, e.g. "203.0.113.0/24". */
+  ip: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+}
+
+export interface IpAllowlistArgs {
+  /** The cluster's id. One IpAllowlist manages a cluster's whole list; destroying it clears the list. */
+  clusterId: pulumi.Input<string>;
+  entries: pulumi.Input<pulumi.Input<IpAllowlistEntryArgs>[]>;
+}
+
+export interface ConnectorSecretArgs {
+  clusterId: pulumi.Input<string>;
+  /** Letters, digits, `_` and `-`, at most 49 characters. Changing it replaces the secret. */
+  name: pulumi.Input<string>;
+  /** The value; always stored as a Pulumi secret. Changing it updates the secret in place. */
+  value: pulumi.Input<string>;
+}
+
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const assertKeys = <T extends true>(): T | undefined => undefined;
+void assertKeys<SameKeys<ClusterArgs, ClusterInputs>>();
+void assertKeys<SameKeys<ZeebeClientArgs, ZeebeClientInputs>>();
+void assertKeys<SameKeys<IpAllowlistArgs, IpAllowlistInputs>>();
+void assertKeys<SameKeys<ConnectorSecretArgs, ConnectorSecretInputs>>();

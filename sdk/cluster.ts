@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterArgs } from "./args";
+import { shims } from "./provider-shim";
+
+/**
+ * A Camunda 8 SaaS cluster. `create` waits until the cluster is Healthy. Name, description and stage label update
+ * in place; region, plan, channel and autoUpdate (and generation when autoUpdate is false) replace it.
+ *
+ * Read an existing cluster with `Cluster.get(name, clusterId)`.
+ */
+export class Cluster extends pulumi.dynamic.Resource {
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly description: pulumi.Output<string | undefined>;
+  declare public readonly stageLabel: pulumi.Output<string | undefined>;
+  /** The combined health: Creating, Healthy, Unhealthy, Updating, Suspended, ... */
+  declare public readonly status: pulumi.Output<string>;
+  declare public readonly region: pulumi.Output<string>;
+  declare public readonly plan: pulumi.Output<string>;
+  declare public readonly channel: pulumi.Output<string>;
+  declare public readonly generation: pulumi.Output<string | undefined>;
+  declare public readonly autoUpdate: pulumi.Output<boolean>;
+  declare public readonly regionId: pulumi.Output<string>;
+  declare public readonly regionName: pulumi.Output<string>;
+  declare public readonly planTypeId: pulumi.Output<string>;
+  declare public readonly planTypeName: pulumi.Output<string>;
+  declare public readonly channelId: pulumi.Output<string>;
+  declare public readonly channelName: pulumi.Output<string>;
+  declare public readonly generationId: pulumi.Output<string>;
+  declare public readonly generationName: pulumi.Output<string>;
+  /** Endpoints: zeebe, operate, tasklist, optimize, console, ... */
+  declare public readonly links: pulumi.Output<Record<string, string>>;
+  /** The Zeebe gRPC address, `<id>.<region>.zeebe.camunda.io:443`. */
+  declare public readonly zeebeAddress: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      shims.cluster,
+      name,
+      {
+        ...args,
+        status: undefined,
+        regionId: undefined,
+        regionName: undefined,
+        planTypeId: undefined,
+        planTypeName: undefined,
+        channelId: undefined,
+        channelName: undefined,
+        generationId: undefined,
+        generationName: undefined,
+        links: undefined,
+        zeebeAddress: undefined,
+      },
+      opts,
+      "camunda", "Cluster",
+    );
+  }
+
+  /** Reads an existing cluster by its uuid (Pulumi's `import` does not work for dynamic resources). */
+  public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Cluster {
+    return new Cluster(name, {} as ClusterArgs, { ...opts, id });
+  }
+}

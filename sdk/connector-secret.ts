@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectorSecretArgs } from "./args";
+import { shims } from "./provider-shim";
+
+/**
+ * A connector secret of a cluster. Its value updates in place and is always a Pulumi secret. A secret that
+ * already exists under the same name is adopted (its value set) rather than failing.
+ *
+ * Read an existing secret with `ConnectorSecret.get(name, "<clusterId>/<secretName>")`.
+ */
+export class ConnectorSecret extends pulumi.dynamic.Resource {
+  declare public readonly clusterId: pulumi.Output<string>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly value: pulumi.Output<string>;
+
+  constructor(name: string, args: ConnectorSecretArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      shims.connectorSecret,
+      name,
+      { ...args },
+      { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "value"])] },
+      "camunda", "ConnectorSecret",
+    );
+  }
+
+  public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ConnectorSecret {
+    return new ConnectorSecret(name, {} as ConnectorSecretArgs, { ...opts, id });
+  }
+}
