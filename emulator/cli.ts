@@ -41,7 +41,7 @@ Options:
   --seed <n>                     seed of the fault PRNG (reproducible faults)
   --faults <json|@file>          full fault configuration (JSON), merged under the flags above
   --print-env                    print only the export lines on stdout (everything else goes to stderr)
-  --env-file <path>              also write the export lines to this file once listening
+  --write-env <path>             also write the export lines to this file once listening
   --log-requests                 log every request (JSON lines on stdout)
   -h, --help                     show this help
 
@@ -106,7 +106,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       seed: { type: "string" },
       faults: { type: "string" },
       "print-env": { type: "boolean" },
-      "env-file": { type: "string" },
+      "write-env": { type: "string" },
       "log-requests": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -154,7 +154,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     faults,
     logRequests: values["log-requests"] ?? false,
   };
-  return { help: values.help ?? false, printEnv: values["print-env"] ?? false, envFile: values["env-file"], options };
+  return { help: values.help ?? false, printEnv: values["print-env"] ?? false, envFile: values["write-env"], options };
 }
 
 function shellQuote(value: string): string {

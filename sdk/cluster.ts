@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterArgs } from "./args";
+import { withOutputs } from "./outputs";
 import { shims } from "./provider-shim";
+
+const CLUSTER_OUTPUTS = ["name", "description", "stageLabel", "region", "plan", "channel", "generation", "autoUpdate", "waitTimeoutMinutes", "status", "regionId", "regionName", "planTypeId", "planTypeName", "channelId", "channelName", "generationId", "generationName", "links", "zeebeAddress"] as const;
 
 /**
  * A Camunda 8 SaaS cluster. `create` waits until the cluster is Healthy. Name, description and stage label update
@@ -36,20 +39,7 @@ export class Cluster extends pulumi.dynamic.Resource {
     super(
       shims.cluster,
       name,
-      {
-        ...args,
-        status: undefined,
-        regionId: undefined,
-        regionName: undefined,
-        planTypeId: undefined,
-        planTypeName: undefined,
-        channelId: undefined,
-        channelName: undefined,
-        generationId: undefined,
-        generationName: undefined,
-        links: undefined,
-        zeebeAddress: undefined,
-      },
+      withOutputs(args, CLUSTER_OUTPUTS),
       opts,
       "camunda", "Cluster",
     );

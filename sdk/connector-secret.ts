@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorSecretArgs } from "./args";
+import { withOutputs } from "./outputs";
 import { shims } from "./provider-shim";
+
+const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value"] as const;
 
 /**
  * A connector secret of a cluster. Its value updates in place and is always a Pulumi secret. A secret that
@@ -17,7 +20,7 @@ export class ConnectorSecret extends pulumi.dynamic.Resource {
     super(
       shims.connectorSecret,
       name,
-      { ...args },
+      withOutputs(args, SECRET_OUTPUTS_ALL),
       { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "value"])] },
       "camunda", "ConnectorSecret",
     );

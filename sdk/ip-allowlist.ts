@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IpAllowlistArgs } from "./args";
+import { withOutputs } from "./outputs";
 import { shims } from "./provider-shim";
+
+const ALLOWLIST_OUTPUTS = ["clusterId", "entries"] as const;
 
 /**
  * The whole IP allowlist of a cluster. Changes update it in place; destroying it clears the list (the cluster
@@ -13,7 +16,7 @@ export class IpAllowlist extends pulumi.dynamic.Resource {
   declare public readonly entries: pulumi.Output<{ ip: string; description: string }[]>;
 
   constructor(name: string, args: IpAllowlistArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shims.ipAllowlist, name, { ...args }, opts, "camunda", "IpAllowlist");
+    super(shims.ipAllowlist, name, withOutputs(args, ALLOWLIST_OUTPUTS), opts, "camunda", "IpAllowlist");
   }
 
   public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): IpAllowlist {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ZeebeClientArgs } from "./args";
+import { withOutputs } from "./outputs";
 import { shims } from "./provider-shim";
+
+const CLIENT_OUTPUTS = ["clusterId", "name", "permissions", "clientId", "clientSecret", "zeebeAddress", "authorizationServerUrl", "audience", "clusterRegion", "env"] as const;
 
 const SECRET_OUTPUTS = ["clientSecret", "env"];
 
@@ -36,16 +39,7 @@ export class ZeebeClient extends pulumi.dynamic.Resource {
     super(
       shims.zeebeClient,
       name,
-      {
-        ...args,
-        clientId: undefined,
-        clientSecret: undefined,
-        zeebeAddress: undefined,
-        authorizationServerUrl: undefined,
-        audience: undefined,
-        clusterRegion: undefined,
-        env: undefined,
-      },
+      withOutputs(args, CLIENT_OUTPUTS),
       { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])] },
       "camunda", "ZeebeClient",
     );

@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Cluster } from "../schemas/api";
 import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { configure, consoleClient, progress } from "./context";
+import { checkSettings, configure, consoleClient, progress } from "./context";
 import { clusterInputsSchema, isUnknown, validate, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -143,6 +143,7 @@ export const clusterProvider = {
   },
 
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    checkSettings();
     const v = validate(clusterInputsSchema, "Cluster", news);
     if (!v.inputs) return { inputs: news, failures: v.failures };
     const inputs = v.inputs;

@@ -4,7 +4,7 @@
  * set), so a run interrupted after the create converges. Id: `<clusterId>/<secretName>`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { configure, consoleClient } from "./context";
+import { checkSettings, configure, consoleClient } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { connectorSecretInputsSchema, isUnknown, validate } from "./inputs";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -25,6 +25,7 @@ export const connectorSecretProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    checkSettings();
     const v = validate(connectorSecretInputsSchema, "ConnectorSecret", news);
     if (!v.inputs) return { inputs: news, failures: v.failures };
     return { inputs: { ...v.inputs } };

@@ -37,6 +37,14 @@ export function configure(req: ConfigureRequestLike): void {
   }
 }
 
+/**
+ * Validates the provider settings without any request (called from every `check`), so that missing or malformed
+ * credentials and URLs fail the preview before anything is created. Throws a CamundaConfigError naming the setting.
+ */
+export function checkSettings(): void {
+  resolveSettings((key) => stackConfig[key], process.env);
+}
+
 /** The process's Console API client; built lazily so that a no-change preview makes no request at all. */
 export function consoleClient(): ConsoleClient {
   if (!client) {

@@ -170,23 +170,37 @@ export function validate<T>(
   }
   const result = schema.safeParse(input);
   if (result.success) return { inputs: result.data, failures: [] };
-  const failures = result.error.issues.map((issue) => {
+  const failures = flattenIssues(result.error.issues).map((issue) => {
     const property = issue.path.length ? formatPath(issue.path) : "(inputs)";
     const known = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
     const reason =
       issue.code === "unrecognized_keys"
         ? `${resource}: unknown input ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; the inputs are ${known.join(", ")}`
-        : `${resource}.${property}: ${stripPrefix(issue.message, property)}`;
+        : `${resource}.${property}: ${issue.message}`;
     return { property: String(issue.path[0] ?? ""), reason };
   });
   return { inputs: undefined, failures };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Replaces each union issue (from `orUnknown`: "the placeholder, or a valid value") by the issues of its real
+ * branch, so that messages say what is wrong rather than zod's generic "Invalid input".
+ */
+function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const branches = issue.errors.filter((b) => !b.some((i) => i.code === "invalid_value" && i.values?.includes(UNKNOWN)));
+      const branch = branches[branches.length - 1] ?? issue.errors[issue.errors.length - 1];
+      return flattenIssues(branch, path);
+    }
+    return [{ ...issue, path } as Issue];
+  });
 }
 
 function formatPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
 }
 
-function stripPrefix(message: string, property: string): string {
-  const leaf = property.replace(/^.*[.\]]/, "");
-  return message.startsWith(`${leaf} `) ? message : message;
-}

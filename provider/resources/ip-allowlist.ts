@@ -4,7 +4,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { readClusterCached } from "./cluster";
-import { configure, consoleClient } from "./context";
+import { checkSettings, configure, consoleClient } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { ipAllowlistInputsSchema, isUnknown, normalizeIp, validate, type IpAllowlistEntry } from "./inputs";
 import { invalidateCluster } from "./read-cache";
@@ -34,6 +34,7 @@ export const ipAllowlistProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    checkSettings();
     const v = validate(ipAllowlistInputsSchema, "IpAllowlist", news);
     if (!v.inputs) return { inputs: news, failures: v.failures };
     return { inputs: { ...v.inputs } };

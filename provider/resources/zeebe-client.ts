@@ -7,7 +7,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { connectionBundle } from "./bundle";
 import { readClusterCached } from "./cluster";
-import { configure, consoleClient, progress } from "./context";
+import { checkSettings, configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { CLIENT_PERMISSIONS, isUnknown, validate, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -112,6 +112,7 @@ export const zeebeClientProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    checkSettings();
     const v = validate(zeebeClientInputsSchema, "ZeebeClient", news);
     if (!v.inputs) return { inputs: news, failures: v.failures };
     return { inputs: { ...v.inputs } };

@@ -56,7 +56,7 @@ describe("parseCliArgs", () => {
       "--faults",
       '{"dropConnection":{"rate":0.1,"routes":[{"method":"GET"}]}}',
       "--print-env",
-      "--env-file",
+      "--write-env",
       "/tmp/x.env",
       "--state-file",
       "rel/state.json",
@@ -92,7 +92,7 @@ describe("runCli", () => {
     const envFile = path.join(dir, "emulator.env");
     let out = "";
     let err = "";
-    const config = parseCliArgs(["--port", "0", "--print-env", "--env-file", envFile, "--no-token-rate-limit"]);
+    const config = parseCliArgs(["--port", "0", "--print-env", "--write-env", envFile, "--no-token-rate-limit"]);
     const emu = await runCli(config, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
     try {
       const env = parseExports(out);
