@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterArgs } from "./args";
 import { withOutputs } from "./outputs";
-import { shims } from "./provider-shim";
+import clusterShim = require("./shims/cluster");
 
 const CLUSTER_OUTPUTS = ["name", "description", "stageLabel", "region", "plan", "channel", "generation", "autoUpdate", "waitTimeoutMinutes", "status", "regionId", "regionName", "planTypeId", "planTypeName", "channelId", "channelName", "generationId", "generationName", "links", "zeebeAddress"] as const;
 
@@ -37,7 +37,7 @@ export class Cluster extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      shims.cluster,
+      clusterShim,
       name,
       withOutputs(args, CLUSTER_OUTPUTS),
       opts,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorSecretArgs } from "./args";
 import { withOutputs } from "./outputs";
-import { shims } from "./provider-shim";
+import connectorSecretShim = require("./shims/connector-secret");
 
 const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value"] as const;
 
@@ -18,7 +18,7 @@ export class ConnectorSecret extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ConnectorSecretArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      shims.connectorSecret,
+      connectorSecretShim,
       name,
       withOutputs(args, SECRET_OUTPUTS_ALL),
       { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "value"])] },

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type Kind = "cluster" | "zeebeClient" | "ipAllowlist" | "connectorSecret";
 
-function shim(kind: Kind): pulumi.dynamic.ResourceProvider {
+export function shim(kind: Kind): pulumi.dynamic.ResourceProvider {
   return {
     async configure(req) {
       return require("pulumi-camunda/provider").providers[kind].configure(req);
@@ -33,11 +33,3 @@ function shim(kind: Kind): pulumi.dynamic.ResourceProvider {
     },
   };
 }
-
-/** One instance per kind for the whole process: Pulumi caches serialized closures by object identity. */
-export const shims: Record<Kind, pulumi.dynamic.ResourceProvider> = {
-  cluster: shim("cluster"),
-  zeebeClient: shim("zeebeClient"),
-  ipAllowlist: shim("ipAllowlist"),
-  connectorSecret: shim("connectorSecret"),
-};

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ZeebeClientArgs } from "./args";
 import { withOutputs } from "./outputs";
-import { shims } from "./provider-shim";
+import zeebeClientShim = require("./shims/zeebe-client");
 
 const CLIENT_OUTPUTS = ["clusterId", "name", "permissions", "clientId", "clientSecret", "zeebeAddress", "authorizationServerUrl", "audience", "clusterRegion", "env"] as const;
 
@@ -37,7 +37,7 @@ export class ZeebeClient extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ZeebeClientArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      shims.zeebeClient,
+      zeebeClientShim,
       name,
       withOutputs(args, CLIENT_OUTPUTS),
       { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])] },

@@ -36,6 +36,8 @@ export interface RunStackOptions {
   /** Extra environment for the engine, the program and the dynamic provider. */
   env?: Record<string, string>;
   stackName?: string;
+  /** Run the program folder where it is, with its own node_modules (a user's project), instead of a linked copy. */
+  inPlace?: boolean;
   /** Keep the stack's resources at the end (the backend is still deleted). Default false: destroy. */
   skipDestroy?: boolean;
 }
@@ -84,7 +86,7 @@ export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) =
   const pulumiHome = path.join(tmp, "home");
   fs.mkdirSync(backendDir);
   fs.mkdirSync(pulumiHome);
-  const workDir = prepareProgram(opts.programDir, tmp);
+  const workDir = opts.inPlace ? opts.programDir : prepareProgram(opts.programDir, tmp);
   const binDir = engineBinDir();
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
   const envVars: Record<string, string> = {
