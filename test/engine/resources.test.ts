@@ -114,6 +114,15 @@ describe("resources through the real engine", () => {
       expect(raw).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./); // no JWT
       for (const line of s.output) for (const v of secretValues) expect(line).not.toContain(v);
 
+      // Each resource stores a serialized provider of a few hundred bytes: a require of the installed package.
+      const dynamic = s.checkpointResources().filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/camunda:"));
+      expect(dynamic).toHaveLength(6);
+      for (const r of dynamic) {
+        const closure = String(r.outputs?.__provider ?? "");
+        expect(closure.length).toBeLessThan(1024);
+        expect(closure).toMatch(/require\("pulumi-camunda\/(dist\/sdk\/)?shims\//);
+      }
+
       // A no-change preview makes no API request (and no token request).
       emu.resetStats();
       const preview = await s.preview();

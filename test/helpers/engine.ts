@@ -42,6 +42,14 @@ export interface RunStackOptions {
   skipDestroy?: boolean;
 }
 
+export interface CheckpointResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
 export interface EngineStack {
   stack: Stack;
   workDir: string;
@@ -57,6 +65,8 @@ export interface EngineStack {
   setConfig(key: string, value: string, secret?: boolean): Promise<void>;
   /** The concatenated raw text of every file of the file backend: stacks, history and backups. */
   rawBackendText(): string;
+  /** The resources of the stack's current checkpoint file, as stored (secrets encrypted). */
+  checkpointResources(): CheckpointResource[];
 }
 
 function listFiles(dir: string): string[] {
@@ -74,7 +84,15 @@ export function prepareProgram(programDir: string, into: string): string {
   const nm = path.join(workDir, "node_modules");
   fs.mkdirSync(path.join(nm, "@pulumi"), { recursive: true });
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi"), path.join(nm, "@pulumi/pulumi"), "dir");
-  fs.symlinkSync(REPO_ROOT, path.join(nm, "pulumi-camunda"), "dir");
+  // Installed the way npm installs it: a real folder under node_modules (so Pulumi serializes the providers as a
+  // `require` of the package, as for users), with the built files and the repository's dependencies beside it.
+  const pkg = path.join(nm, "pulumi-camunda");
+  fs.mkdirSync(pkg);
+  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
+  for (const part of ["sdk", "provider", "emulator"]) {
+    fs.cpSync(path.join(REPO_ROOT, "dist", part), path.join(pkg, "dist", part), { recursive: true });
+  }
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(pkg, "node_modules"), "dir");
   return workDir;
 }
 
@@ -117,6 +135,13 @@ export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) =
     refresh: () => stack.refresh({ onOutput, color: "never" }),
     destroy: () => stack.destroy({ onOutput, color: "never" }),
     setConfig: (key, value, secret) => stack.setConfig(key, { value, secret: secret ?? false }),
+    checkpointResources: () => {
+      const dir = path.join(backendDir, ".pulumi/stacks");
+      const file = listFiles(dir).find((f) => path.basename(f) === `${stackName}.json`);
+      if (!file) return [];
+      const data = JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: { resources?: CheckpointResource[] } } };
+      return data.checkpoint?.latest?.resources ?? [];
+    },
     rawBackendText: () => listFiles(path.join(backendDir, ".pulumi")).map((f) => fs.readFileSync(f, "utf8")).join("\n"),
   };
   try {
