@@ -14,8 +14,8 @@ let cached: Promise<Parameters> | undefined;
 /** The creation parameters, read with the stack's `camunda:*` config or the CAMUNDA_* environment variables. */
 export function getClusterParameters(): Promise<ClusterParameters> {
   if (!cached) {
-    const config = new pulumi.Config("camunda");
-    const settings = resolveSettings((key) => config.get(key), process.env);
+    // The raw stack config (secrets decrypted), read without the "secret read as plain" warning of Config.get.
+    const settings = resolveSettings((key) => pulumi.runtime.getConfig(`camunda:${key}`), process.env);
     cached = createConsoleClient(settings).getParameters();
     cached.catch(() => (cached = undefined));
   }
