@@ -7,7 +7,8 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Cluster } from "../schemas/api";
 import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { checkSettings, configure, consoleClient, progress } from "./context";
+import { checkSettings, configure, consoleClient, journalScope, progress } from "./context";
+import { journalClear, journalFind, journalRecord } from "./journal";
 import { clusterInputsSchema, isUnknown, validate, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -211,13 +212,33 @@ export const clusterProvider = {
       ...(ins.description ? { description: ins.description as string } : {}),
       ...(ins.stageLabel ? { stageLabel: ins.stageLabel as "dev" | "test" | "stage" | "prod" } : {}),
     };
-    const { clusterId } = await consoleClient().createCluster(body);
+    // A cluster an interrupted run created for this very declaration is adopted rather than created again.
+    const scope = journalScope();
+    const identity = [body.name, body.regionId, body.planTypeId, body.channelId];
+    let clusterId: string | undefined;
+    const pending = journalFind(scope, "cluster", identity);
+    if (pending) {
+      try {
+        await consoleClient().getCluster(pending.id);
+        clusterId = pending.id;
+        progress(`cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run: adopting it`);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        journalClear(scope, "cluster", identity);
+      }
+    }
+    if (!clusterId) {
+      clusterId = (await consoleClient().createCluster(body)).clusterId;
+      journalRecord(scope, "cluster", identity, clusterId);
+      progress(`cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`);
+    }
     invalidateCluster(clusterId);
-    progress(`cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`);
     try {
       const cluster = await waitUntilHealthy(clusterId, ins.name as string, ins.waitTimeoutMinutes as number);
+      journalClear(scope, "cluster", identity);
       return { id: clusterId, outs: { ...clusterOutputs(cluster, ins) } };
     } catch (err) {
+      journalClear(scope, "cluster", identity); // the engine records the cluster from the error below
       // Created but not ready: keep it in the stack so that nothing is orphaned; the next up retries.
       let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
       try {

@@ -3,6 +3,7 @@
  * Console API client built from it. Credentials are read here at run time, never captured in a serialized closure.
  */
 import { createConsoleClient, resolveSettings, type ConsoleClient } from "../api";
+import type { JournalScope } from "./journal";
 
 let stackConfig: Record<string, string> = {};
 let client: ConsoleClient | undefined;
@@ -52,6 +53,12 @@ export function consoleClient(): ConsoleClient {
     client = createConsoleClient(settings);
   }
   return client;
+}
+
+/** Where the create journal of this credential lives (see journal.ts). */
+export function journalScope(): JournalScope {
+  const settings = resolveSettings((key) => stackConfig[key], process.env);
+  return { baseUrl: settings.baseUrl, clientId: settings.clientId, cacheDir: settings.tokenCacheDir };
 }
 
 /** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */

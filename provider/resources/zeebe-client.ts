@@ -7,7 +7,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { connectionBundle } from "./bundle";
 import { readClusterCached } from "./cluster";
-import { checkSettings, configure, consoleClient, progress } from "./context";
+import { checkSettings, configure, consoleClient, journalScope, progress } from "./context";
+import { journalClear, journalFind, journalRecord } from "./journal";
+import { CamundaApiError } from "../errors";
+import type { CreatedClusterClient } from "../schemas/api";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { CLIENT_PERMISSIONS, isUnknown, validate, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -50,18 +53,31 @@ async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
   const clusterId = ins.clusterId as string;
   const permissions = ins.permissions as string[] | undefined;
   const client = consoleClient();
-  let created = await client.createClient(clusterId, {
+  const body = {
     clientName: ins.name as string,
     ...(permissions ? { permissions: permissions as (typeof CLIENT_PERMISSIONS)[number][] } : {}),
-  });
+  };
+  const scope = journalScope();
+  const identity = [clusterId, ins.name as string];
+  let created: CreatedClusterClient;
+  try {
+    created = await client.createClient(clusterId, body);
+  } catch (err) {
+    // A duplicate name: when an interrupted run of this program created it, its secret is lost, so replace it.
+    // Any other client of that name belongs to someone else and is left alone (the error says how to proceed).
+    const pending = journalFind(scope, "client", identity);
+    if (!(err instanceof CamundaApiError && err.status === 400 && /unique/i.test(err.serviceMessage)) || !pending) throw err;
+    progress(`client ${JSON.stringify(ins.name)} was created by an interrupted run and its secret is lost: replacing it`);
+    await ignoreNotFound(() => client.deleteClient(clusterId, pending.id));
+    created = await client.createClient(clusterId, body);
+  }
+  journalRecord(scope, "client", identity, created.clientId);
   if (!created.clientSecret) {
     // The create response was lost and the client found by name: its secret is gone, so make a new one.
     progress(`client ${JSON.stringify(ins.name)} was created but its secret was lost in transit; replacing it`);
     await ignoreNotFound(() => client.deleteClient(clusterId, created.clientId));
-    created = await client.createClient(clusterId, {
-      clientName: ins.name as string,
-      ...(permissions ? { permissions: permissions as (typeof CLIENT_PERMISSIONS)[number][] } : {}),
-    });
+    created = await client.createClient(clusterId, body);
+    journalRecord(scope, "client", identity, created.clientId);
     if (!created.clientSecret) throw new Error(`Client ${JSON.stringify(ins.name)}: the Console API returned no secret`);
   }
   invalidateCluster(clusterId);
@@ -142,6 +158,7 @@ export const zeebeClientProvider = {
     const v = validate(zeebeClientInputsSchema, "ZeebeClient", inputs);
     if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
     const outs = await createOnce(v.inputs);
+    journalClear(journalScope(), "client", [outs.clusterId as string, outs.name as string]);
     return { id: `${outs.clusterId}/${outs.clientId}`, outs };
   },
 

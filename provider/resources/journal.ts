@@ -1,0 +1,71 @@
+/**
+ * A small write-ahead journal of creates, so that a run killed while the engine had not yet recorded a create (for
+ * clusters that is the whole wait until Healthy) converges on the next `up` instead of leaving an orphan or failing on
+ * a duplicate name. An entry is written as soon as the Console API confirms a create and removed when `create`
+ * returns to the engine (which then records the resource). Entries live beside the token cache, are owner-only,
+ * keyed by a hash of (Console URL, credential, program folder, kind, identity) and expire after a week.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const MAX_AGE_MS = 7 * 24 * 3600_000;
+
+export interface JournalScope {
+  baseUrl: string;
+  clientId: string;
+  /** Directory of the token cache, when it is on. */
+  cacheDir?: string;
+}
+
+export interface JournalEntry {
+  id: string;
+  at: number;
+}
+
+function dirOf(scope: JournalScope): string {
+  return path.join(scope.cacheDir ?? path.join(os.homedir(), ".camunda"), "pulumi-camunda-journal");
+}
+
+function fileOf(scope: JournalScope, kind: string, identity: readonly string[]): string {
+  const key = createHash("sha256")
+    .update([scope.baseUrl, scope.clientId, process.cwd(), kind, ...identity].join("\n"))
+    .digest("hex")
+    .slice(0, 32);
+  return path.join(dirOf(scope), `${kind}-${key}.json`);
+}
+
+/** Records that `id` was created for this identity (best effort: a read-only home must not fail the deployment). */
+export function journalRecord(scope: JournalScope, kind: string, identity: readonly string[], id: string): void {
+  try {
+    const file = fileOf(scope, kind, identity);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ id, at: Date.now() } satisfies JournalEntry), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // best effort
+  }
+}
+
+/** The entry an interrupted run left for this identity, if any and not expired. */
+export function journalFind(scope: JournalScope, kind: string, identity: readonly string[]): JournalEntry | undefined {
+  try {
+    const entry = JSON.parse(fs.readFileSync(fileOf(scope, kind, identity), "utf8")) as Partial<JournalEntry>;
+    if (typeof entry.id === "string" && typeof entry.at === "number" && Date.now() - entry.at < MAX_AGE_MS) {
+      return { id: entry.id, at: entry.at };
+    }
+  } catch {
+    // none
+  }
+  return undefined;
+}
+
+export function journalClear(scope: JournalScope, kind: string, identity: readonly string[]): void {
+  try {
+    fs.rmSync(fileOf(scope, kind, identity), { force: true });
+  } catch {
+    // best effort
+  }
+}
