@@ -58,7 +58,7 @@ case "$ACTION" in
     pulumi stack rm demo --yes --non-interactive >/dev/null
     kill "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
-    rm -rf "$DEMO"
+    rm -rf "$DEMO" Pulumi.demo.yaml
     echo "demo: destroyed, and .demo/ removed."
     ;;
   *) echo "usage: bash scripts/demo.sh [up|preview|refresh|output|destroy]" >&2; exit 2 ;;
