@@ -7,10 +7,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Cluster } from "../schemas/api";
 import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { checkSettings, configure, consoleClient, journalScope, progress } from "./context";
+import { checkInputs, parseInputs } from "./check";
+import { configure, consoleClient, journalScope, progress } from "./context";
 import { journalClear, journalFind, journalRecord } from "./journal";
-import { clusterInputsSchema, isUnknown, validate, type ClusterInputs } from "./inputs";
-import { loadParameters, resolveParameters, sameChoice, type ResolvedParameters } from "./parameters";
+import { clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
+import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
 
 export interface ClusterOutputs {
@@ -119,14 +120,17 @@ async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes:
   }
 }
 
-async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters> {
-  const params = await loadParameters();
-  const result = resolveParameters(params, {
+function choiceOf(inputs: ClusterInputs): ParameterChoice {
+  return {
     region: inputs.region as string,
     plan: inputs.plan as string,
     channel: inputs.channel as string,
     generation: inputs.generation as string | undefined,
-  });
+  };
+}
+
+async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters> {
+  const result = resolveParameters(await loadParameters(), choiceOf(inputs));
   if (!result.resolved) throw new Error(result.failures.map((f) => f.reason).join("\n"));
   return result.resolved;
 }
@@ -144,25 +148,18 @@ export const clusterProvider = {
   },
 
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    checkSettings();
-    const v = validate(clusterInputsSchema, "Cluster", news);
-    if (!v.inputs) return { inputs: news, failures: v.failures };
-    const inputs = v.inputs;
+    const checked = checkInputs(clusterInputsSchema, "Cluster", news);
+    if (checked.failures?.length) return checked;
+    const inputs = checked.inputs as ClusterInputs;
     // Resolve names against the API only when they changed, so that a no-change preview makes no request.
     const keys = ["region", "plan", "channel", "generation"] as const;
     const anyUnknown = keys.some((k) => isUnknown(inputs[k]));
     const changed = keys.some((k) => inputs[k] !== olds[k]);
     if (changed && !anyUnknown) {
-      const params = await loadParameters();
-      const r = resolveParameters(params, {
-        region: inputs.region as string,
-        plan: inputs.plan as string,
-        channel: inputs.channel as string,
-        generation: inputs.generation as string | undefined,
-      });
+      const r = resolveParameters(await loadParameters(), choiceOf(inputs));
       if (r.failures.length) return { inputs: news, failures: r.failures };
     }
-    return { inputs: { ...inputs } };
+    return checked;
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -198,8 +195,7 @@ export const clusterProvider = {
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const v = validate(clusterInputsSchema, "Cluster", inputs);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(clusterInputsSchema, "Cluster", inputs) };
     const ins = v.inputs;
     const resolved = await resolveOrThrow(ins);
     const body = {
@@ -265,8 +261,7 @@ export const clusterProvider = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const v = validate(clusterInputsSchema, "Cluster", news);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(clusterInputsSchema, "Cluster", news) };
     const ins = v.inputs;
     const patch: { name?: string; description?: string; stageLabel?: "dev" | "test" | "stage" | "prod" } = {};
     if (ins.name !== olds.name) patch.name = ins.name as string;

@@ -4,9 +4,10 @@
  * set), so a run interrupted after the create converges. Id: `<clusterId>/<secretName>`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { checkSettings, configure, consoleClient } from "./context";
+import { checkInputs, parseInputs } from "./check";
+import { configure, consoleClient } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { connectorSecretInputsSchema, isUnknown, validate } from "./inputs";
+import { connectorSecretInputsSchema, isUnknown } from "./inputs";
 import { coalesced, invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -25,10 +26,7 @@ export const connectorSecretProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    checkSettings();
-    const v = validate(connectorSecretInputsSchema, "ConnectorSecret", news);
-    if (!v.inputs) return { inputs: news, failures: v.failures };
-    return { inputs: { ...v.inputs } };
+    return checkInputs(connectorSecretInputsSchema, "ConnectorSecret", news);
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -40,8 +38,7 @@ export const connectorSecretProvider = {
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const v = validate(connectorSecretInputsSchema, "ConnectorSecret", inputs);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(connectorSecretInputsSchema, "ConnectorSecret", inputs) };
     const clusterId = v.inputs.clusterId as string;
     const name = v.inputs.name as string;
     const value = v.inputs.value as string;
@@ -65,8 +62,7 @@ export const connectorSecretProvider = {
   },
 
   async update(id: string, _olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const v = validate(connectorSecretInputsSchema, "ConnectorSecret", news);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(connectorSecretInputsSchema, "ConnectorSecret", news) };
     const { clusterId, name } = parseSecretId(id);
     await consoleClient().updateSecret(clusterId, name, v.inputs.value as string);
     invalidateCluster(clusterId);

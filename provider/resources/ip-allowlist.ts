@@ -4,9 +4,10 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { readClusterCached } from "./cluster";
-import { checkSettings, configure, consoleClient } from "./context";
+import { checkInputs, parseInputs } from "./check";
+import { configure, consoleClient } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { ipAllowlistInputsSchema, isUnknown, normalizeIp, validate, type IpAllowlistEntry } from "./inputs";
+import { ipAllowlistInputsSchema, isUnknown, normalizeIp, type IpAllowlistEntry } from "./inputs";
 import { invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -34,10 +35,7 @@ export const ipAllowlistProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    checkSettings();
-    const v = validate(ipAllowlistInputsSchema, "IpAllowlist", news);
-    if (!v.inputs) return { inputs: news, failures: v.failures };
-    return { inputs: { ...v.inputs } };
+    return checkInputs(ipAllowlistInputsSchema, "IpAllowlist", news);
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -50,8 +48,7 @@ export const ipAllowlistProvider = {
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const v = validate(ipAllowlistInputsSchema, "IpAllowlist", inputs);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(ipAllowlistInputsSchema, "IpAllowlist", inputs) };
     const clusterId = v.inputs.clusterId as string;
     const entries = entriesOf(v.inputs.entries);
     await put(clusterId, entries);
@@ -70,8 +67,7 @@ export const ipAllowlistProvider = {
   },
 
   async update(id: string, _olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const v = validate(ipAllowlistInputsSchema, "IpAllowlist", news);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(ipAllowlistInputsSchema, "IpAllowlist", news) };
     const entries = entriesOf(v.inputs.entries);
     await put(id, entries);
     return { outs: { clusterId: id, entries } };

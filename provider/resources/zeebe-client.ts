@@ -7,12 +7,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { connectionBundle } from "./bundle";
 import { readClusterCached } from "./cluster";
-import { checkSettings, configure, consoleClient, journalScope, progress } from "./context";
+import { checkInputs, parseInputs } from "./check";
+import { configure, consoleClient, journalScope, progress } from "./context";
 import { journalClear, journalFind, journalRecord } from "./journal";
 import { CamundaApiError } from "../errors";
 import type { CreatedClusterClient } from "../schemas/api";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { CLIENT_PERMISSIONS, isUnknown, validate, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
+import { CLIENT_PERMISSIONS, isUnknown, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
 import { coalesced, invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -128,10 +129,7 @@ export const zeebeClientProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    checkSettings();
-    const v = validate(zeebeClientInputsSchema, "ZeebeClient", news);
-    if (!v.inputs) return { inputs: news, failures: v.failures };
-    return { inputs: { ...v.inputs } };
+    return checkInputs(zeebeClientInputsSchema, "ZeebeClient", news);
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -155,8 +153,7 @@ export const zeebeClientProvider = {
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const v = validate(zeebeClientInputsSchema, "ZeebeClient", inputs);
-    if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
+    const v = { inputs: parseInputs(zeebeClientInputsSchema, "ZeebeClient", inputs) };
     const outs = await createOnce(v.inputs);
     journalClear(journalScope(), "client", [outs.clusterId as string, outs.name as string]);
     return { id: `${outs.clusterId}/${outs.clientId}`, outs };
