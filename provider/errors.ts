@@ -16,27 +16,56 @@ export function scopeForPath(path: string): string | undefined {
 
 const MAX_MESSAGE = 300;
 
-/** Extracts a readable message from a plain-text, JSON (RFC 7807 or `{message}`) or HTML error body. */
+/** Extracts a readable message from a plain-text, JSON (RFC 7807, OAuth or `{message}`) or HTML error body. */
 export function serviceMessage(body: string, contentType: string | undefined): string {
   const text = body.trim();
   if (text === "") return "";
   const ct = (contentType ?? "").toLowerCase();
   if (ct.includes("json") || text.startsWith("{")) {
     try {
-      const j = JSON.parse(text) as Record<string, unknown>;
-      const parts = [j.title, j.detail, j.message, j.error_description, j.error].filter(
-        (p): p is string => typeof p === "string" && p !== "",
-      );
-      if (parts.length > 0) return truncate([...new Set(parts)].join(": "));
+      const j: unknown = JSON.parse(text);
+      if (j !== null && typeof j === "object" && !Array.isArray(j)) {
+        const o = j as Record<string, unknown>;
+        const nested = o.error !== null && typeof o.error === "object" ? (o.error as Record<string, unknown>).message : undefined;
+        const parts = [o.title, o.error, o.detail, o.message, o.error_description, nested].filter(
+          (p): p is string => typeof p === "string" && p.trim() !== "",
+        );
+        if (parts.length > 0) return truncate(oneLine([...new Set(parts.map((p) => p.trim()))].join(": ")));
+      }
     } catch {
       // not JSON after all: fall through
     }
   }
-  if (ct.includes("html") || text.startsWith("<")) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    return title ? truncate(title) : "(HTML error page)";
+  if (ct.includes("html") || /^<[!?a-z]/i.test(text)) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+    const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
+    const bodyText = text.replace(/<(head|script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ");
+    const readable = [title, h1, bodyText].map((s) => (s === undefined ? "" : htmlText(s))).find((s) => s !== "");
+    return readable ? truncate(readable) : "(HTML error page)";
   }
-  return truncate(text.replace(/\s+/g, " "));
+  return truncate(oneLine(text));
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** The text of an HTML fragment: tags removed, common entities decoded, whitespace collapsed. */
+function htmlText(html: string): string {
+  return oneLine(
+    html
+      .replace(/<!--[\s\S]*?-->/g, " ")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+        if (e[0] === "#") {
+          const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+          return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+        }
+        return ENTITIES[e.toLowerCase()] ?? m;
+      }),
+  );
 }
 
 function truncate(s: string): string {

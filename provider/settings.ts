@@ -48,6 +48,9 @@ export interface Settings {
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  // Request paths are appended to the URL: a query string or fragment would swallow them.
+  .refine((u) => !/[?#]/.test(u), "must not contain a query string or fragment")
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "must not contain a user name or password")
   .transform((u) => u.replace(/\/+$/, ""));
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -83,7 +86,8 @@ export function resolveSettings(
   const parse = <T>(name: SettingName, schema: z.ZodType<T>, value: string | undefined, fix: string): T => {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
-    const shown = (SETTINGS[name] as SettingSpec).secret ? "" : ` ${JSON.stringify(value)}`;
+    // Never show a secret, nor the password of a URL with credentials in it.
+    const shown = (SETTINGS[name] as SettingSpec).secret ? "" : ` ${JSON.stringify(value?.replace(/\/\/[^/]*@/, "//***@"))}`;
     throw new CamundaConfigError(
       describe(name),
       `Invalid provider setting ${describe(name)} from ${sources[name]}:${shown} ${r.error.issues[0]?.message ?? "is invalid"}. ${fix}`,
@@ -127,7 +131,9 @@ export function resolveSettings(
     sources.tokenDiskCache = "default";
   }
   const dirRaw = raw("tokenCacheDir");
-  const tokenCacheDir = diskCache ? path.resolve(dirRaw ?? path.join(os.homedir(), ".camunda")) : undefined;
+  // Stack config is not expanded by a shell: `~/...` means the home directory, not a directory named "~".
+  const expandHome = (p: string): string => (p === "~" ? os.homedir() : /^~[/\\]/.test(p) ? path.join(os.homedir(), p.slice(2)) : p);
+  const tokenCacheDir = diskCache ? path.resolve(dirRaw !== undefined ? expandHome(dirRaw) : path.join(os.homedir(), ".camunda")) : undefined;
 
   const maxConcurrentRequests = parse("maxConcurrentRequests", positiveInt(256), raw("maxConcurrentRequests") ?? "8", "Use a whole number from 1 to 256");
   const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "20", "Use a whole number from 1 to 1000");

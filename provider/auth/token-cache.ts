@@ -14,6 +14,8 @@ export interface CachedToken {
   accessToken: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** Epoch milliseconds at which the token was received (absent in entries written by older versions). */
+  obtainedAt?: number;
 }
 
 export interface TokenCacheKey {
@@ -54,7 +56,11 @@ export class TokenDiskCache {
       if ((st.mode & 0o077) !== 0) fs.chmodSync(this.file, 0o600);
       const data = JSON.parse(fs.readFileSync(this.file, "utf8")) as Partial<CachedToken>;
       if (typeof data.accessToken === "string" && typeof data.expiresAt === "number") {
-        return { accessToken: data.accessToken, expiresAt: data.expiresAt };
+        return {
+          accessToken: data.accessToken,
+          expiresAt: data.expiresAt,
+          ...(typeof data.obtainedAt === "number" ? { obtainedAt: data.obtainedAt } : {}),
+        };
       }
     } catch {
       // missing or unreadable: no cached token
@@ -88,12 +94,14 @@ export class TokenDiskCache {
    */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     let locked = false;
+    // Our own mark in the lock file: a holder whose lock was broken as stale must not remove its successor's lock.
+    const owner = `${process.pid}.${randomBytes(8).toString("hex")}`;
     try {
       this.ensureDir();
       const deadline = Date.now() + LOCK_STALE_MS;
       while (!locked) {
         try {
-          fs.writeFileSync(this.lockFile, String(process.pid), { flag: "wx", mode: 0o600 });
+          fs.writeFileSync(this.lockFile, owner, { flag: "wx", mode: 0o600 });
           locked = true;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
@@ -116,7 +124,13 @@ export class TokenDiskCache {
     try {
       return await fn();
     } finally {
-      if (locked) fs.rmSync(this.lockFile, { force: true });
+      if (locked) {
+        try {
+          if (fs.readFileSync(this.lockFile, "utf8") === owner) fs.rmSync(this.lockFile, { force: true });
+        } catch {
+          // already gone
+        }
+      }
     }
   }
 }

@@ -69,6 +69,21 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/**
+ * When a token just received expires, in this machine's epoch milliseconds. The JWT `exp` is exact but in the token
+ * service's clock; `expires_in` is relative to now, so immune to clock skew. The `exp` is used while it agrees with
+ * `expires_in` (no earlier than half the lifetime from now); a skewed clock falls back to `expires_in`, so that a
+ * token is never considered stale the moment it arrives (which would make every call fetch a new one).
+ */
+function expiryOf(accessToken: string, expiresInSeconds: number | undefined): number {
+  const now = Date.now();
+  const byJwt = jwtExpiryMs(accessToken);
+  const byExpiresIn = expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) ? now + expiresInSeconds * 1000 : undefined;
+  if (byExpiresIn === undefined) return byJwt ?? now + 5 * 60_000;
+  if (byJwt === undefined) return byExpiresIn;
+  return byJwt >= now + (byExpiresIn - now) / 2 ? Math.min(byJwt, byExpiresIn) : byExpiresIn;
+}
+
 function backoffMs(attempt: number): number {
   const base = Math.min(30_000, 1000 * 2 ** attempt);
   return base / 2 + Math.random() * (base / 2);
@@ -100,8 +115,10 @@ export class TokenProvider {
   private fresh(t: CachedToken | undefined): t is CachedToken {
     if (!t) return false;
     const now = Date.now();
-    // Refresh a margin before expiry: a tenth of the remaining lifetime at issue, at most 5 minutes, at least 1 s.
-    const margin = Math.max(1000, Math.min(5 * 60_000, (t.expiresAt - now) / 10));
+    // Refresh a margin before expiry: a tenth of the lifetime at issue, at most 5 minutes, at least 1 s. (Entries
+    // without `obtainedAt`, from older disk caches, are taken to have a lifetime of at least 50 minutes.)
+    const lifetime = t.obtainedAt !== undefined ? t.expiresAt - t.obtainedAt : Number.POSITIVE_INFINITY;
+    const margin = Math.max(1000, Math.min(5 * 60_000, lifetime / 10));
     return now < t.expiresAt - margin;
   }
 
@@ -190,15 +207,15 @@ export class TokenProvider {
           parsed = undefined;
         }
         if (!parsed?.success) {
-          throw new CamundaAuthError(`The token service at ${tokenUrl} sent an unusable answer`, {
+          // A configuration error (the URL is not a token endpoint): remembered, so that nothing loops on it.
+          this.failure = new CamundaAuthError(`The token service at ${tokenUrl} sent an unusable answer`, {
             status,
             hint: "Check camunda:oauthUrl (CAMUNDA_OAUTH_URL): it must be the OAuth token endpoint, e.g. https://login.cloud.camunda.io/oauth/token",
           });
+          throw this.failure;
         }
         const accessToken = parsed.data.access_token;
-        const expiresAt =
-          jwtExpiryMs(accessToken) ?? Date.now() + (parsed.data.expires_in !== undefined ? parsed.data.expires_in * 1000 : 5 * 60_000);
-        return { accessToken, expiresAt };
+        return { accessToken, expiresAt: expiryOf(accessToken, parsed.data.expires_in), obtainedAt: Date.now() };
       }
       const message = status === 0 ? text : serviceMessage(text, contentType);
       if (status === 400 || status === 401 || status === 403) {
@@ -211,10 +228,10 @@ export class TokenProvider {
         });
         throw this.failure;
       }
-      const retryable = status === 0 || status === 429 || status >= 500;
+      const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
       const delay = status === 429 ? (wait ?? backoffMs(attempt)) : backoffMs(attempt);
       if (!retryable || Date.now() - started + delay > maxWait) {
-        throw new CamundaAuthError(
+        const failure = new CamundaAuthError(
           status === 429
             ? `The token service at ${tokenUrl} kept refusing requests from this address (HTTP 429) for ${Math.round((Date.now() - started) / 1000)} s`
             : `Could not get an access token from ${tokenUrl} (${status === 0 ? "no response" : `HTTP ${status}`})`,
@@ -227,6 +244,9 @@ export class TokenProvider {
                 : "Check camunda:oauthUrl (CAMUNDA_OAUTH_URL) and the network",
           },
         );
+        // Another 4xx (e.g. 404: the URL is not the token endpoint) will not change by asking again: remember it.
+        if (!retryable) this.failure = failure;
+        throw failure;
       }
       await sleep(delay);
     }

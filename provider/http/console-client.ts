@@ -124,8 +124,11 @@ export class ConsoleClient {
   private async exchange(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
     let refreshed = false;
     for (;;) {
-      const token = await this.options.tokens.getToken();
+      let token = "";
       const res = await this.limiter.run(async () => {
+        // The token is taken once the request has its slot: a call queued behind the limit never sends a token
+        // that expired while it waited.
+        token = await this.options.tokens.getToken();
         this.stats.requests++;
         this.stats.byMethod[method] = (this.stats.byMethod[method] ?? 0) + 1;
         try {
@@ -232,18 +235,20 @@ export class ConsoleClient {
       try {
         return await post();
       } catch (err) {
-        if (!isTransient(err) || attempt + 1 >= this.retry.maxAttempts) throw err;
-        const wait = this.delay(attempt, (err as CamundaApiError).retryAfterSeconds !== undefined ? (err as CamundaApiError).retryAfterSeconds! * 1000 : undefined);
-        if (Date.now() - started + wait > this.retry.maxTotalMs) throw err;
-        // 429 and 412 mean the request was turned away: nothing to look for. Anything else may have gone through.
-        const status = (err as CamundaApiError).status;
-        if (status !== 429 && status !== 412) {
+        if (!isTransient(err)) throw err;
+        const apiErr = err as CamundaApiError;
+        // 429 and 412 mean the request was turned away: nothing to look for. Anything else may have gone through,
+        // so look even when no attempt is left: the object may exist, and must then be returned, not orphaned.
+        if (apiErr.status !== 429 && apiErr.status !== 412) {
           const found = await find();
           if (found !== undefined) {
             this.stats.recoveries++;
             return found;
           }
         }
+        if (attempt + 1 >= this.retry.maxAttempts) throw err;
+        const wait = this.delay(attempt, apiErr.retryAfterSeconds !== undefined ? apiErr.retryAfterSeconds * 1000 : undefined);
+        if (Date.now() - started + wait > this.retry.maxTotalMs) throw err;
         this.stats.retries++;
         await sleep(wait);
       }
@@ -265,19 +270,20 @@ export class ConsoleClient {
   }
 
   /**
-   * Creates a cluster. After an ambiguous failure it looks for a cluster of the same name created since the call
-   * started (names are not unique, so creation time disambiguates) before posting again.
+   * Creates a cluster. After an ambiguous failure it looks for a cluster of the same name that did not exist before
+   * the call before posting again.
    */
   async createCluster(body: CreateClusterBody): Promise<{ clusterId: string; recovered?: boolean }> {
-    const since = Date.now() - 120_000;
+    // Cluster names are not unique: note the same-named clusters that exist before the POST, so that after an
+    // ambiguous failure a new one of that name can only be the one this call created (no clock involved).
+    const before = new Set((await this.listClusters()).filter((c) => c.name === body.name).map((c) => c.uuid));
     return this.createWithRecovery(
       async () => {
         const r = await this.json("POST", "/clusters", createdClusterSchema, "none", body);
         return { clusterId: r.clusterId };
       },
       async () => {
-        const clusters = await this.listClusters();
-        const mine = clusters.filter((c) => c.name === body.name && (!c.created || Date.parse(c.created) >= since));
+        const mine = (await this.listClusters()).filter((c) => c.name === body.name && !before.has(c.uuid));
         return mine.length === 1 ? { clusterId: mine[0].uuid, recovered: true } : undefined;
       },
     );

@@ -151,7 +151,8 @@ export type Backup = z.infer<typeof backupSchema>;
 /** The OAuth token endpoint's answer. */
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
-  expires_in: z.coerce.number().optional(),
+  // A missing, null, zero or malformed lifetime is ignored (the JWT's exp, or a default, is used), never fatal.
+  expires_in: z.coerce.number().positive().optional().catch(undefined),
   token_type: z.string().optional(),
   scope: z.string().optional(),
 });

@@ -1,0 +1,192 @@
+/**
+ * The on-disk token cache: private modes, no secret on disk, reuse by a second process, one token request for
+ * several processes started at once (the cross-process lock), a rotated secret → another entry.
+ * Child processes load the TypeScript sources through a small transpile-only require hook, so they test the current
+ * code without a build.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { Emulator } from "../../emulator";
+import { CamundaAuthError, createConsoleClient, resetTokenProviders, type ConsoleClient } from "../../provider/api";
+import { removeTempDirs, settingsFor, startEmu, tempDir } from "./helpers";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "../..");
+
+const CHILD = `
+const fs = require("fs");
+const root = process.argv[2];
+const ts = require(require.resolve("typescript", { paths: [root] }));
+require.extensions[".ts"] = (module, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  module._compile(out.outputText, filename);
+};
+const api = require(root + "/provider/api.ts");
+(async () => {
+  // Optional start barrier: wait until every sibling process has loaded, so that they all ask at once.
+  const { BARRIER_DIR, BARRIER_COUNT } = process.env;
+  if (BARRIER_DIR) {
+    fs.writeFileSync(BARRIER_DIR + "/" + process.pid, "");
+    while (fs.readdirSync(BARRIER_DIR).length < Number(BARRIER_COUNT)) await new Promise((r) => setTimeout(r, 5));
+  }
+  const settings = api.resolveSettings(() => undefined, process.env);
+  const client = api.createConsoleClient(settings);
+  const clusters = await client.listClusters();
+  const t = client.options.tokens;
+  process.stdout.write(JSON.stringify({ requests: t.stats.requests, diskHits: t.stats.diskHits, clusters: clusters.length, cacheFile: t.cacheFile }));
+  await client.close();
+})().catch((e) => {
+  process.stderr.write(String(e && e.message));
+  process.exit(1);
+});
+`;
+
+interface ChildResult {
+  requests: number;
+  diskHits: number;
+  clusters: number;
+  cacheFile: string;
+}
+
+let childScript = "";
+
+/** Runs one provider process with this environment (only this: credentials never go on a command line); returns its token statistics. */
+async function childProcess(env: Record<string, string>): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, [childScript, ROOT], { env, timeout: 60_000 });
+  return JSON.parse(stdout) as ChildResult;
+}
+
+function cacheEnv(emu: Emulator, dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...emu.env(), CAMUNDA_TOKEN_CACHE_DIR: dir, ...extra };
+}
+
+function mode(p: string): number {
+  return fs.statSync(p).mode & 0o777;
+}
+
+let emu: Emulator | undefined;
+const clients: ConsoleClient[] = [];
+
+beforeAll(() => {
+  childScript = path.join(tempDir("pulumi-camunda-child-"), "child.js");
+  fs.writeFileSync(childScript, CHILD);
+});
+
+beforeEach(() => {
+  resetTokenProviders();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await emu?.stop();
+  emu = undefined;
+});
+
+afterAll(() => removeTempDirs());
+
+function client(e: Emulator, env: Record<string, string | undefined>): ConsoleClient {
+  const c = createConsoleClient(settingsFor(e, { CAMUNDA_TOKEN_DISK_CACHE_DISABLE: undefined, ...env }));
+  clients.push(c);
+  return c;
+}
+
+describe("the disk cache", () => {
+  it("is private (dir 0700, file 0600), holds no secret, and a second process reuses its token", async () => {
+    emu = await startEmu();
+    const dir = path.join(tempDir(), "nested", "cache");
+    const c = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir });
+    await c.listClusters();
+
+    const file = c.options.tokens.cacheFile as string;
+    expect(path.dirname(file)).toBe(dir);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.dirname(dir))).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    // Only the entry: no lock or temporary file left behind.
+    expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
+    const secret = emu.credentials.clientSecret;
+    expect(path.basename(file)).not.toContain(secret);
+    const content = fs.readFileSync(file, "utf8");
+    expect(content).not.toContain(secret);
+    const entry = JSON.parse(content) as Record<string, unknown>;
+    expect(Object.keys(entry).sort()).toEqual(["accessToken", "expiresAt", "obtainedAt"]);
+    expect(entry.accessToken).toBe(await c.options.tokens.getToken());
+
+    const child = await childProcess(cacheEnv(emu, dir));
+    expect(child).toEqual({ requests: 0, diskHits: 1, clusters: 0, cacheFile: file });
+    expect(emu.stats().tokenRequests.total).toBe(1);
+    expect(emu.stats().apiRequests.byStatus).toEqual({ "200": 2 });
+  });
+
+  it("tightens wider modes of an existing directory and entry", async () => {
+    emu = await startEmu();
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const first = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir });
+    await first.options.tokens.getToken();
+    expect(mode(dir)).toBe(0o700);
+    const file = first.options.tokens.cacheFile as string;
+    fs.chmodSync(file, 0o644);
+
+    resetTokenProviders();
+    const second = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir });
+    await second.options.tokens.getToken();
+    expect(second.options.tokens.stats).toEqual({ requests: 0, diskHits: 1 });
+    expect(mode(file)).toBe(0o600);
+    expect(emu.stats().tokenRequests.total).toBe(1);
+  });
+
+  it("several processes started at once with an empty cache make one token request", async () => {
+    emu = await startEmu();
+    const dir = tempDir();
+    const barrier = { BARRIER_DIR: tempDir(), BARRIER_COUNT: "3" };
+    const results = await Promise.all([1, 2, 3].map(() => childProcess(cacheEnv(emu as Emulator, dir, barrier))));
+    expect(results.reduce((n, r) => n + r.requests, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.diskHits, 0)).toBe(2);
+    expect(emu.stats().tokenRequests).toMatchObject({ total: 1, rateLimited: 0 });
+    expect(emu.stats().apiRequests.byStatus).toEqual({ "200": 3 });
+  });
+
+  it("a rotated secret uses another entry and a new token; a revoked token is replaced on disk", async () => {
+    emu = await startEmu();
+    const dir = tempDir();
+    emu.addCredential({ clientId: "rotating", clientSecret: "first-secret-A1", scopes: ["Cluster"] });
+    const a = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir, CAMUNDA_CONSOLE_CLIENT_ID: "rotating", CAMUNDA_CONSOLE_CLIENT_SECRET: "first-secret-A1" });
+    const tokenA = await a.options.tokens.getToken();
+
+    // The secret is rotated in the Console: the old one stops working.
+    emu.addCredential({ clientId: "rotating", clientSecret: "second-secret-B2", scopes: ["Cluster"] });
+    const b = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir, CAMUNDA_CONSOLE_CLIENT_ID: "rotating", CAMUNDA_CONSOLE_CLIENT_SECRET: "second-secret-B2" });
+    expect(b.options.tokens).not.toBe(a.options.tokens);
+    expect(b.options.tokens.cacheFile).not.toBe(a.options.tokens.cacheFile);
+    const tokenB = await b.options.tokens.getToken();
+    expect(tokenB).not.toBe(tokenA);
+    expect(b.options.tokens.stats).toEqual({ requests: 1, diskHits: 0 });
+    expect(emu.stats().tokenRequests.total).toBe(2);
+    for (const f of fs.readdirSync(dir)) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      expect(text).not.toContain("first-secret-A1");
+      expect(text).not.toContain("second-secret-B2");
+    }
+
+    // Revoked: the API's 401 removes the entry, and the new token takes its place.
+    emu.revokeTokens();
+    await b.listClusters();
+    const onDisk = JSON.parse(fs.readFileSync(b.options.tokens.cacheFile as string, "utf8")) as { accessToken: string };
+    expect(onDisk.accessToken).not.toBe(tokenB);
+    expect(onDisk.accessToken).toBe(await b.options.tokens.getToken());
+  });
+
+  it("refused credentials leave nothing on disk", async () => {
+    emu = await startEmu();
+    const dir = tempDir();
+    const c = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir, CAMUNDA_CONSOLE_CLIENT_SECRET: "wrong-secret-C3" });
+    await expect(c.listClusters()).rejects.toBeInstanceOf(CamundaAuthError);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
