@@ -345,22 +345,32 @@ export class ConsoleClient {
 
   /**
    * Creates a secret, or sets its value when a secret of that name already exists (a duplicate 409, or found after
-   * an ambiguous failure): the secret ends with `value` either way, and nothing is duplicated.
-   * Returns whether an existing secret was adopted.
+   * an ambiguous failure): the secret ends with `value` either way, and nothing is duplicated. An adopted secret is
+   * always written (PUT): a deleted secret may still be listed for a while, and a 404 on the PUT shows it is gone,
+   * so it is created again. Returns whether an existing secret was adopted.
    */
   async createSecret(clusterId: string, name: string, value: string): Promise<{ adopted: boolean }> {
-    const result = await this.createWithRecovery<{ adopted: boolean; existing?: string }>(
-      async () => {
-        await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
-        return { adopted: false };
-      },
-      async () => {
-        const secrets = await this.listSecrets(clusterId);
-        return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true, existing: secrets[name] } : undefined;
-      },
-    );
-    if (result.adopted && result.existing !== value) await this.updateSecret(clusterId, name, value);
-    return { adopted: result.adopted };
+    for (let round = 0; ; round++) {
+      const result = await this.createWithRecovery<{ adopted: boolean }>(
+        async () => {
+          await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
+          return { adopted: false };
+        },
+        async () => {
+          const secrets = await this.listSecrets(clusterId);
+          return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true } : undefined;
+        },
+      );
+      if (!result.adopted) return result;
+      try {
+        await this.updateSecret(clusterId, name, value);
+        return result;
+      } catch (err) {
+        // Listed but gone: a lingering deleted secret. Create it (a few rounds at most, then report the 404).
+        if (!(err instanceof CamundaApiError && err.status === 404) || round >= 2) throw err;
+        await sleep(this.delay(round, undefined));
+      }
+    }
   }
 
   updateSecret(clusterId: string, name: string, value: string): Promise<void> {
