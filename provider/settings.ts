@@ -136,7 +136,7 @@ export function resolveSettings(
   const tokenCacheDir = diskCache ? path.resolve(dirRaw !== undefined ? expandHome(dirRaw) : path.join(os.homedir(), ".camunda")) : undefined;
 
   const maxConcurrentRequests = parse("maxConcurrentRequests", positiveInt(256), raw("maxConcurrentRequests") ?? "8", "Use a whole number from 1 to 256");
-  const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "20", "Use a whole number from 1 to 1000");
+  const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "50", "Use a whole number from 1 to 1000");
 
   return { clientId, clientSecret, baseUrl, oauthUrl, audience, tokenCacheDir, maxConcurrentRequests, maxRequestsPerSecond, sources };
 }

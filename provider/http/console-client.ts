@@ -100,6 +100,8 @@ const enc = encodeURIComponent;
 
 export class ConsoleClient {
   readonly stats: ConsoleClientStats = { requests: 0, byMethod: {}, retries: 0, recoveries: 0 };
+  /** The service's clock minus ours, from the Date header of its last answer (undefined before any answer). */
+  private serverClockOffsetMs: number | undefined;
   private readonly dispatcher: Dispatcher;
   private readonly limiter: RequestLimiter;
   private readonly retry: RetryPolicy;
@@ -109,7 +111,7 @@ export class ConsoleClient {
   constructor(readonly options: ConsoleClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 16 });
-    this.limiter = new RequestLimiter(options.maxConcurrentRequests ?? 8, options.maxRequestsPerSecond ?? 20);
+    this.limiter = new RequestLimiter(options.maxConcurrentRequests ?? 8, options.maxRequestsPerSecond ?? 50);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -145,6 +147,8 @@ export class ConsoleClient {
             headersTimeout: this.timeoutMs,
             bodyTimeout: this.timeoutMs,
           });
+          const served = Date.parse(header(r.headers, "date") ?? "");
+          if (!Number.isNaN(served)) this.serverClockOffsetMs = served - Date.now();
           return { status: r.statusCode, text: await r.body.text(), headers: r.headers };
         } catch (err) {
           throw new CamundaApiError({
@@ -270,20 +274,28 @@ export class ConsoleClient {
   }
 
   /**
-   * Creates a cluster. After an ambiguous failure it looks for a cluster of the same name that did not exist before
-   * the call before posting again.
+   * Creates a cluster. After an ambiguous failure it looks for the cluster of the same name this call created before
+   * posting again.
    */
   async createCluster(body: CreateClusterBody): Promise<{ clusterId: string; recovered?: boolean }> {
-    // Cluster names are not unique: note the same-named clusters that exist before the POST, so that after an
-    // ambiguous failure a new one of that name can only be the one this call created (no clock involved).
-    const before = new Set((await this.listClusters()).filter((c) => c.name === body.name).map((c) => c.uuid));
+    // Cluster names are not unique: after an ambiguous failure, a cluster of this name created (by the service's
+    // clock, learnt from its Date headers) since shortly before this call can only be the one it created. Before any
+    // answer told us the service's clock, the same-named clusters that exist are noted instead (one more request).
+    const offset = this.serverClockOffsetMs;
+    const since = offset === undefined ? undefined : Date.now() + offset - 5_000;
+    const before =
+      since === undefined ? new Set((await this.listClusters()).filter((c) => c.name === body.name).map((c) => c.uuid)) : undefined;
     return this.createWithRecovery(
       async () => {
         const r = await this.json("POST", "/clusters", createdClusterSchema, "none", body);
         return { clusterId: r.clusterId };
       },
       async () => {
-        const mine = (await this.listClusters()).filter((c) => c.name === body.name && !before.has(c.uuid));
+        const mine = (await this.listClusters()).filter(
+          (c) =>
+            c.name === body.name &&
+            (before ? !before.has(c.uuid) : since !== undefined && c.created !== undefined && Date.parse(c.created) >= since),
+        );
         return mine.length === 1 ? { clusterId: mine[0].uuid, recovered: true } : undefined;
       },
     );

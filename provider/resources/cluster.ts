@@ -40,7 +40,9 @@ export interface ClusterOutputs {
 type Props = Record<string, unknown>;
 
 const POLL_MIN_MS = Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
-const POLL_MAX_MS = 15_000;
+/** Poll every POLL_MIN_MS for the first FAST_POLL_MS (clusters are often ready within a minute), then back off. */
+const FAST_POLL_MS = 60_000;
+const POLL_MAX_MS = 5_000;
 
 export function readClusterCached(clusterId: string): Promise<Cluster> {
   return coalesced(`cluster:${clusterId}`, () => consoleClient().getCluster(clusterId));
@@ -116,7 +118,7 @@ async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes:
       lastReport = now;
     }
     await new Promise((r) => setTimeout(r, Math.min(delay, deadline - now)));
-    delay = Math.min(delay * 1.5, POLL_MAX_MS);
+    if (now - started >= FAST_POLL_MS) delay = Math.min(delay * 1.5, POLL_MAX_MS);
   }
 }
 

@@ -109,6 +109,26 @@ describe("creating POSTs whose response is lost", () => {
     return { client, loss };
   }
 
+  it("createCluster recovers by the service's clock once an answer told it, with no extra request before the POST", async () => {
+    emu = await startEmu();
+    const { client, loss } = await lossyClient(/^\/clusters$/);
+    const plain = createConsoleClient(settingsFor(emu), { retry: FAST_RETRY });
+    closers.push(() => plain.close());
+    await plain.createCluster(clusterBody("same-name")); // an older cluster of the same name
+    await new Promise((r) => setTimeout(r, 6_000)); // older than the 5 s margin
+    await client.getParameters(); // any answer carries the service's Date
+    emu.resetStats();
+
+    const result = await client.createCluster(clusterBody("same-name"));
+
+    expect(loss.lost()).toBe(1);
+    expect(result.recovered).toBe(true);
+    const clusters = emu.state().clusters.filter((c) => c.name === "same-name");
+    expect(clusters).toHaveLength(2);
+    expect(clusters[1].uuid).toBe(result.clusterId);
+    expect(emu.stats().apiRequests.byRoute).toEqual({ "POST /clusters": 1, "GET /clusters": 1 });
+  });
+
   it("createCluster returns the cluster the lost POST created (recovered), without creating a second one", async () => {
     emu = await startEmu();
     const { client, loss } = await lossyClient(/^\/clusters$/);

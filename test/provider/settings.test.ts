@@ -40,7 +40,7 @@ describe("resolveSettings", () => {
       audience: DEFAULT_AUDIENCE,
       tokenCacheDir: "/tmp/tokens",
       maxConcurrentRequests: 8,
-      maxRequestsPerSecond: 20,
+      maxRequestsPerSecond: 50,
     });
     expect(s.sources.clientId).toBe("environment variable CAMUNDA_CONSOLE_CLIENT_ID");
     expect(s.sources.baseUrl).toBe("default");
