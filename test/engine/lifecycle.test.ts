@@ -3,42 +3,17 @@
  * changes and deletes, reading existing objects with `get`, credentials from the environment, and bad input that
  * fails the preview before anything is written.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { useEmulatorForStacks } from "../helpers/emulator-stacks";
 import { withStack, type EngineStack } from "../helpers/engine";
 
 const PROGRAM = path.join(__dirname, "../programs/spec");
 const VALUE1 = "lifecycle-value-one-3c2b";
 const VALUE2 = "lifecycle-value-two-8e7f";
 
-let emu: Emulator;
-let cacheDir: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ provisioningMs: 800 });
-  cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "pc-token-cache-"));
-});
-afterAll(async () => {
-  await emu.stop();
-  fs.rmSync(cacheDir, { recursive: true, force: true });
-});
-beforeEach(() => emu.reset());
-
-const ENV = () => ({ CAMUNDA_TOKEN_CACHE_DIR: cacheDir, PULUMI_CAMUNDA_POLL_MS: "200" });
-
-function config(spec: unknown) {
-  return {
-    spec: { value: JSON.stringify(spec) },
-    "camunda:clientId": { value: emu.credentials.clientId },
-    "camunda:clientSecret": { value: emu.credentials.clientSecret, secret: true },
-    "camunda:baseUrl": { value: emu.url },
-    "camunda:oauthUrl": { value: emu.oauthUrl },
-    v1: { value: VALUE1, secret: true },
-    v2: { value: VALUE2, secret: true },
-  };
-}
+const stacks = useEmulatorForStacks({ provisioningMs: 800 });
+const ENV = () => stacks.env();
+const config = (spec: unknown) => stacks.config(spec, { v1: { value: VALUE1, secret: true }, v2: { value: VALUE2, secret: true } });
 
 const base = {
   cluster: { name: "life", region: "Belgium, Europe (europe-west1)", plan: "Trial Cluster", stageLabel: "dev" },
@@ -52,7 +27,7 @@ async function setSpec(s: EngineStack, spec: unknown): Promise<void> {
 }
 
 function writes(): number {
-  const m = emu.stats().apiRequests.byMethod;
+  const m = stacks.emu.stats().apiRequests.byMethod;
   return (m.POST ?? 0) + (m.PUT ?? 0) + (m.PATCH ?? 0) + (m.DELETE ?? 0);
 }
 
@@ -70,13 +45,13 @@ describe("lifecycle", () => {
         allowlist: [...base.allowlist, { ip: "198.51.100.7", description: "vpn" }],
         secrets: [{ name: "TOKEN", secretConfigKey: "v2" }],
       });
-      emu.resetStats();
+      stacks.emu.resetStats();
       const upd = await s.up();
       expect(upd.summary.resourceChanges).toMatchObject({ update: 3 });
       expect(upd.summary.resourceChanges?.replace ?? 0).toBe(0);
       expect(upd.outputs.clusterId.value).toBe(clusterId);
-      expect(emu.stats().apiRequests.byMethod.POST ?? 0).toBe(0);
-      const st = emu.state({ revealSecrets: true });
+      expect(stacks.emu.stats().apiRequests.byMethod.POST ?? 0).toBe(0);
+      const st = stacks.emu.state({ revealSecrets: true });
       expect(st.clusters).toHaveLength(1);
       expect(st.clusters[0]).toMatchObject({ name: "life-renamed", description: "orders", labels: ["test"] });
       expect((st.clusters[0] as { ipallowlist: unknown[] }).ipallowlist).toHaveLength(2);
@@ -96,13 +71,13 @@ describe("lifecycle", () => {
       const newClient = (rep.outputs.clients.value as Record<string, { clientId: string; permissions: string[] }>).worker;
       expect(newClient.clientId).not.toBe(clientId);
       expect(newClient.permissions).toEqual(["Zeebe", "Operate"]);
-      expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([newClient.clientId]);
+      expect(stacks.emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([newClient.clientId]);
 
       // Replace: the region replaces the cluster and, through its id, everything on it; nothing is left behind.
       await setSpec(s, { ...base, cluster: { ...base.cluster, region: "London, Europe (europe-west2)" } });
       const moved = await s.up();
       expect(moved.outputs.clusterId.value).not.toBe(clusterId);
-      const after = emu.state({ revealSecrets: true });
+      const after = stacks.emu.state({ revealSecrets: true });
       expect(after.clusters).toHaveLength(1);
       expect((after.clusters[0] as { region: { name: string } }).region.name).toBe("London, Europe (europe-west2)");
       const newId = moved.outputs.clusterId.value as string;
@@ -110,7 +85,7 @@ describe("lifecycle", () => {
       expect(after.secrets[newId]).toEqual({ TOKEN: VALUE1 });
 
       await s.destroy();
-      expect(emu.state().clusters).toHaveLength(0);
+      expect(stacks.emu.state().clusters).toHaveLength(0);
     });
   });
 
@@ -120,27 +95,27 @@ describe("lifecycle", () => {
       const clusterId = first.outputs.clusterId.value as string;
       const clientId = (first.outputs.clients.value as Record<string, { clientId: string }>).worker.clientId;
 
-      emu.deleteClient(clusterId, clientId);
-      emu.setSecretValue(clusterId, "TOKEN", "changed-in-the-console");
-      emu.patchCluster(clusterId, { name: "renamed-in-the-console" });
-      emu.setIpAllowlist(clusterId, []);
+      stacks.emu.deleteClient(clusterId, clientId);
+      stacks.emu.setSecretValue(clusterId, "TOKEN", "changed-in-the-console");
+      stacks.emu.patchCluster(clusterId, { name: "renamed-in-the-console" });
+      stacks.emu.setIpAllowlist(clusterId, []);
       const refresh = await s.refresh();
       expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1, update: 3 });
       const repaired = await s.up();
       expect(repaired.summary.resourceChanges).toMatchObject({ create: 1, update: 3 });
-      const st = emu.state({ revealSecrets: true });
+      const st = stacks.emu.state({ revealSecrets: true });
       expect(st.clusters[0]).toMatchObject({ name: "life" });
       expect(st.secrets[clusterId]).toEqual({ TOKEN: VALUE1 });
       expect((st.clusters[0] as { ipallowlist: unknown[] }).ipallowlist).toHaveLength(1);
       expect(st.clients[clusterId]).toHaveLength(1);
 
       // The whole cluster deleted in the Console: refresh drops it and everything on it; up recreates them.
-      emu.deleteCluster(clusterId);
+      stacks.emu.deleteCluster(clusterId);
       const gone = await s.refresh();
       expect(gone.summary.resourceChanges?.delete).toBe(4); // the cluster, its client, allowlist and secret
       const again = await s.up();
       expect(again.summary.resourceChanges?.create).toBe(4);
-      expect(emu.state().clusters).toHaveLength(1);
+      expect(stacks.emu.state().clusters).toHaveLength(1);
     });
   });
 
@@ -154,7 +129,7 @@ describe("lifecycle", () => {
       clientId = (up.outputs.clients.value as Record<string, { clientId: string }>).worker.clientId;
     });
     const spec = { existingClusterId: clusterId, clients: [{ name: "attached" }], getClient: `${clusterId}/${clientId}` };
-    const env = { ...ENV(), ...emu.env() };
+    const env = { ...ENV(), ...stacks.emu.env() };
     await withStack({ programDir: PROGRAM, config: { spec: { value: JSON.stringify(spec) } }, env }, async (s) => {
       const up = await s.up();
       expect(up.outputs.clusterName.value).toBe("life");
@@ -162,11 +137,11 @@ describe("lifecycle", () => {
       const gotEnv = up.outputs.gotClientEnv.value as Record<string, string>;
       expect(gotEnv.ZEEBE_CLIENT_ID).toBe(clientId);
       expect(gotEnv.ZEEBE_CLIENT_SECRET).toBe(""); // a secret is shown only once, at creation
-      expect(emu.state().clients[clusterId].map((c) => c.name).sort()).toEqual(["attached", "worker"]);
+      expect(stacks.emu.state().clients[clusterId].map((c) => c.name).sort()).toEqual(["attached", "worker"]);
       await s.destroy();
       // Destroying the stack removes what it created, not the cluster it only read.
-      expect(emu.state().clusters).toHaveLength(1);
-      expect(emu.state().clients[clusterId].map((c) => c.name)).toEqual(["worker"]);
+      expect(stacks.emu.state().clusters).toHaveLength(1);
+      expect(stacks.emu.state().clients[clusterId].map((c) => c.name)).toEqual(["worker"]);
     });
   });
 
@@ -181,7 +156,7 @@ describe("lifecycle", () => {
 
   it("fails the preview on bad input, naming the field and the fix, with no write request", async () => {
     await withStack({ programDir: PROGRAM, config: config({ cluster: { ...base.cluster, region: "Atlantis" } }), env: ENV() }, async (s) => {
-      emu.resetStats();
+      stacks.emu.resetStats();
       const text = await previewError(s);
       expect(text).toMatch(/Cluster\.region: "Atlantis" is not a region; use one of .*"Belgium, Europe \(europe-west1\)"/);
       expect(writes()).toBe(0);
@@ -202,23 +177,23 @@ describe("lifecycle", () => {
         expect(await previewError(s)).toMatch(message);
       }
       expect(writes()).toBe(0);
-      expect(emu.state().clusters).toHaveLength(0);
+      expect(stacks.emu.state().clusters).toHaveLength(0);
     });
   });
 
   it("fails clearly on bad credentials after exactly one token request", async () => {
     const cfg = { ...config(base), "camunda:clientSecret": { value: "wrong-secret-4f4f", secret: true } };
     await withStack({ programDir: PROGRAM, config: cfg, env: { ...ENV(), CAMUNDA_TOKEN_DISK_CACHE_DISABLE: "true" } }, async (s) => {
-      emu.resetStats();
+      stacks.emu.resetStats();
       const err = await s.up().then(
         () => undefined,
         (e: Error) => e,
       );
       expect(err).toBeDefined();
       const text = `${err?.message}\n${s.output.join("\n")}`;
-      expect(text).toContain(`The token service refused the Console API client "${emu.credentials.clientId}" (from stack config camunda:clientId)`);
+      expect(text).toContain(`The token service refused the Console API client "${stacks.emu.credentials.clientId}" (from stack config camunda:clientId)`);
       expect(text).not.toContain("wrong-secret-4f4f");
-      expect(emu.stats().tokenRequests.total).toBe(1);
+      expect(stacks.emu.stats().tokenRequests.total).toBe(1);
       expect(writes()).toBe(0);
     });
   });

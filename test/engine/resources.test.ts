@@ -3,42 +3,18 @@
  * no-change previews, in-place updates vs replacements, refresh after out-of-band changes, destroy, bad input.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import { useEmulatorForStacks } from "../helpers/emulator-stacks";
 import { engineBinDir, withStack, type EngineStack } from "../helpers/engine";
 
 const PROGRAM = path.join(__dirname, "../programs/spec");
 const SLACK = "xoxb-slack-value-5d1e2f";
 const GITHUB = "ghp-github-value-9a8b7c";
 
-let emu: Emulator;
-let cacheDir: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ provisioningMs: 1500 });
-  cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "pc-token-cache-"));
-});
-afterAll(async () => {
-  await emu.stop();
-  fs.rmSync(cacheDir, { recursive: true, force: true });
-});
-beforeEach(() => emu.reset());
-
-function baseConfig(spec: unknown) {
-  return {
-    spec: { value: JSON.stringify(spec) },
-    "camunda:clientId": { value: emu.credentials.clientId },
-    "camunda:clientSecret": { value: emu.credentials.clientSecret, secret: true },
-    "camunda:baseUrl": { value: emu.url },
-    "camunda:oauthUrl": { value: emu.oauthUrl },
-    slack: { value: SLACK, secret: true },
-    github: { value: GITHUB, secret: true },
-  };
-}
-
-const ENV = () => ({ CAMUNDA_TOKEN_CACHE_DIR: cacheDir, PULUMI_CAMUNDA_POLL_MS: "200" });
+const stacks = useEmulatorForStacks({ provisioningMs: 1500 });
+const baseConfig = (spec: unknown) =>
+  stacks.config(spec, { slack: { value: SLACK, secret: true }, github: { value: GITHUB, secret: true } });
+const ENV = () => stacks.env();
 
 const fullSpec = {
   cluster: { name: "orders-dev", region: "Belgium, Europe (europe-west1)", plan: "Trial Cluster", stageLabel: "dev" },
@@ -97,7 +73,7 @@ describe("resources through the real engine", () => {
       expect(clients.ci.env.CAMUNDA_OPTIMIZE_BASE_URL).toMatch(/optimize/);
 
       // The emulator holds exactly what was declared.
-      const state = emu.state({ revealSecrets: true });
+      const state = stacks.emu.state({ revealSecrets: true });
       const clusterId = o.clusterId.value as string;
       expect(state.clusters).toHaveLength(1);
       expect(state.clients[clusterId].map((c) => c.name).sort()).toEqual(["ci", "order-worker"]);
@@ -106,7 +82,7 @@ describe("resources through the real engine", () => {
 
       // Secrets are masked by `pulumi stack output`, and absent from the raw state files.
       const shown = stackOutputJson(s);
-      const secretValues = [SLACK, GITHUB, worker.clientSecret, clients.ci.clientSecret, emu.credentials.clientSecret];
+      const secretValues = [SLACK, GITHUB, worker.clientSecret, clients.ci.clientSecret, stacks.emu.credentials.clientSecret];
       for (const v of secretValues) expect(shown).not.toContain(v);
       expect(shown).toContain("[secret]");
       const raw = s.rawBackendText();
@@ -124,16 +100,16 @@ describe("resources through the real engine", () => {
       }
 
       // A no-change preview makes no API request (and no token request).
-      emu.resetStats();
+      stacks.emu.resetStats();
       const preview = await s.preview();
       expect(preview.changeSummary.same).toBeGreaterThan(0);
       expect(Object.keys(preview.changeSummary).filter((k) => k !== "same")).toEqual([]);
-      expect(emu.stats().apiRequests.total).toBe(0);
-      expect(emu.stats().tokenRequests.total).toBe(0);
+      expect(stacks.emu.stats().apiRequests.total).toBe(0);
+      expect(stacks.emu.stats().tokenRequests.total).toBe(0);
 
       const destroy = await s.destroy();
       expect(destroy.summary.result).toBe("succeeded");
-      expect(emu.state().clusters).toHaveLength(0);
+      expect(stacks.emu.state().clusters).toHaveLength(0);
     });
   });
 });
