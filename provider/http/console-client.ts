@@ -116,6 +116,11 @@ export class ConsoleClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** Now by the service's clock (as learnt from its Date headers; ours until an answer arrived). */
+  serverNow(): number {
+    return Date.now() + (this.serverClockOffsetMs ?? 0);
+  }
+
   private delay(attempt: number, retryAfter: number | undefined): number {
     if (retryAfter !== undefined) return Math.min(retryAfter, this.retry.maxDelayMs);
     const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);

@@ -9,7 +9,8 @@ import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, journalScope, progress } from "./context";
-import { journalClear, journalFind, journalRecord } from "./journal";
+import { journalClear, journalFind, journalRecord, type JournalScope } from "./journal";
+import { CamundaApiError } from "../errors";
 import { clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -137,6 +138,31 @@ async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters
   return result.resolved;
 }
 
+/**
+ * The cluster an interrupted run of this program created for the same declaration, if any: by the id it journalled,
+ * or, when it died before the Console API's answer arrived, the one cluster of that name created since its intent.
+ */
+async function adoptInterrupted(scope: JournalScope, identity: string[]): Promise<string | undefined> {
+  const pending = journalFind(scope, "cluster", identity);
+  if (!pending) return undefined;
+  if (pending.id) {
+    try {
+      await consoleClient().getCluster(pending.id);
+      return pending.id;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      journalClear(scope, "cluster", identity);
+      return undefined;
+    }
+  }
+  const since = pending.at - 60_000;
+  const candidates = (await consoleClient().listClusters()).filter(
+    (c) => c.name === identity[0] && c.region.uuid === identity[1] && c.created !== undefined && Date.parse(c.created) >= since,
+  );
+  if (candidates.length !== 1) journalClear(scope, "cluster", identity);
+  return candidates.length === 1 ? candidates[0].uuid : undefined;
+}
+
 const REPLACE_KEYS = ["region", "plan", "channel"] as const;
 const STORED: Record<(typeof REPLACE_KEYS)[number], [string, string]> = {
   region: ["regionId", "regionName"],
@@ -213,21 +239,19 @@ export const clusterProvider = {
     // A cluster an interrupted run created for this very declaration is adopted rather than created again.
     const scope = journalScope();
     const identity = [body.name, body.regionId, body.planTypeId, body.channelId];
-    let clusterId: string | undefined;
-    const pending = journalFind(scope, "cluster", identity);
-    if (pending) {
+    const client = consoleClient();
+    let clusterId = await adoptInterrupted(scope, identity);
+    if (clusterId) {
+      progress(`cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run: adopting it`);
+    } else {
+      journalRecord(scope, "cluster", identity, { at: client.serverNow() });
       try {
-        await consoleClient().getCluster(pending.id);
-        clusterId = pending.id;
-        progress(`cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run: adopting it`);
+        clusterId = (await client.createCluster(body)).clusterId;
       } catch (err) {
-        if (!isNotFound(err)) throw err;
-        journalClear(scope, "cluster", identity);
+        if (err instanceof CamundaApiError && err.status >= 400 && err.status < 500) journalClear(scope, "cluster", identity);
+        throw err;
       }
-    }
-    if (!clusterId) {
-      clusterId = (await consoleClient().createCluster(body)).clusterId;
-      journalRecord(scope, "cluster", identity, clusterId);
+      journalRecord(scope, "cluster", identity, { id: clusterId, at: client.serverNow() });
       progress(`cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`);
     }
     invalidateCluster(clusterId);

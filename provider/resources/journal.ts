@@ -1,8 +1,9 @@
 /**
  * A small write-ahead journal of creates, so that a run killed while the engine had not yet recorded a create (for
  * clusters that is the whole wait until Healthy) converges on the next `up` instead of leaving an orphan or failing on
- * a duplicate name. An entry is written as soon as the Console API confirms a create and removed when `create`
- * returns to the engine (which then records the resource). Entries live beside the token cache, are owner-only,
+ * a duplicate name. An intent (the service's time, no id) is written just before the creating request, the id as
+ * soon as the Console API confirms it, and the entry is removed when `create` returns to the engine (which then
+ * records the resource) or when the service refused the request. Entries live beside the token cache, are owner-only,
  * keyed by a hash of (Console URL, credential, program folder, kind, identity) and expire after a week.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -20,7 +21,9 @@ export interface JournalScope {
 }
 
 export interface JournalEntry {
-  id: string;
+  /** The created object's id; absent while only the intent is known (the run died before the answer arrived). */
+  id?: string;
+  /** When the create was attempted, by the service's clock (epoch ms). */
   at: number;
 }
 
@@ -36,13 +39,13 @@ function fileOf(scope: JournalScope, kind: string, identity: readonly string[]):
   return path.join(dirOf(scope), `${kind}-${key}.json`);
 }
 
-/** Records that `id` was created for this identity (best effort: a read-only home must not fail the deployment). */
-export function journalRecord(scope: JournalScope, kind: string, identity: readonly string[], id: string): void {
+/** Records an intent or a created id for this identity (best effort: a read-only home must not fail the deployment). */
+export function journalRecord(scope: JournalScope, kind: string, identity: readonly string[], entry: JournalEntry): void {
   try {
     const file = fileOf(scope, kind, identity);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ id, at: Date.now() } satisfies JournalEntry), { mode: 0o600 });
+    fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
     // best effort
@@ -53,8 +56,8 @@ export function journalRecord(scope: JournalScope, kind: string, identity: reado
 export function journalFind(scope: JournalScope, kind: string, identity: readonly string[]): JournalEntry | undefined {
   try {
     const entry = JSON.parse(fs.readFileSync(fileOf(scope, kind, identity), "utf8")) as Partial<JournalEntry>;
-    if (typeof entry.id === "string" && typeof entry.at === "number" && Date.now() - entry.at < MAX_AGE_MS) {
-      return { id: entry.id, at: entry.at };
+    if (typeof entry.at === "number" && Date.now() - entry.at < MAX_AGE_MS) {
+      return typeof entry.id === "string" ? { id: entry.id, at: entry.at } : { at: entry.at };
     }
   } catch {
     // none

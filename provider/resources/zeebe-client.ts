@@ -61,24 +61,31 @@ async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
   const scope = journalScope();
   const identity = [clusterId, ins.name as string];
   let created: CreatedClusterClient;
+  const pending = journalFind(scope, "client", identity);
+  journalRecord(scope, "client", identity, { ...pending, at: client.serverNow() });
   try {
     created = await client.createClient(clusterId, body);
   } catch (err) {
-    // A duplicate name: when an interrupted run of this program created it, its secret is lost, so replace it.
-    // Any other client of that name belongs to someone else and is left alone (the error says how to proceed).
-    const pending = journalFind(scope, "client", identity);
-    if (!(err instanceof CamundaApiError && err.status === 400 && /unique/i.test(err.serviceMessage)) || !pending) throw err;
+    const duplicate = err instanceof CamundaApiError && err.status === 400 && /unique/i.test(err.serviceMessage);
+    if (!duplicate || !pending) {
+      if (err instanceof CamundaApiError && err.status >= 400 && err.status < 500) journalClear(scope, "client", identity);
+      throw err;
+    }
+    // The name is taken and an interrupted run of this program meant to create it (it may have died before the
+    // answer arrived): that client's secret is lost, so replace it. A same-named client the journal does not know
+    // belongs to someone else and is left alone (the error above says how to proceed).
+    const orphan = pending.id ?? (await client.listClients(clusterId)).find((c) => c.name === body.clientName)?.clientId;
     progress(`client ${JSON.stringify(ins.name)} was created by an interrupted run and its secret is lost: replacing it`);
-    await ignoreNotFound(() => client.deleteClient(clusterId, pending.id));
+    if (orphan) await ignoreNotFound(() => client.deleteClient(clusterId, orphan));
     created = await client.createClient(clusterId, body);
   }
-  journalRecord(scope, "client", identity, created.clientId);
+  journalRecord(scope, "client", identity, { id: created.clientId, at: client.serverNow() });
   if (!created.clientSecret) {
     // The create response was lost and the client found by name: its secret is gone, so make a new one.
     progress(`client ${JSON.stringify(ins.name)} was created but its secret was lost in transit; replacing it`);
     await ignoreNotFound(() => client.deleteClient(clusterId, created.clientId));
     created = await client.createClient(clusterId, body);
-    journalRecord(scope, "client", identity, created.clientId);
+    journalRecord(scope, "client", identity, { id: created.clientId, at: client.serverNow() });
     if (!created.clientSecret) throw new Error(`Client ${JSON.stringify(ins.name)}: the Console API returned no secret`);
   }
   invalidateCluster(clusterId);

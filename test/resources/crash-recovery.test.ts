@@ -50,7 +50,7 @@ async function seedCluster(name: string): Promise<{ clusterId: string; body: Rec
 
 it("adopts the cluster an interrupted run created for the same declaration", async () => {
   const { clusterId, body } = await seedCluster("orders");
-  journalRecord(scope(), "cluster", [body.name, body.regionId, body.planTypeId, body.channelId], clusterId);
+  journalRecord(scope(), "cluster", [body.name, body.regionId, body.planTypeId, body.channelId], { id: clusterId, at: Date.now() });
   const p = await api().getParameters();
   const created = await providers.cluster.create({
     name: "orders",
@@ -71,7 +71,7 @@ it("replaces a client whose create response died with the run, and leaves other 
   const { clusterId } = await seedCluster("c");
   await new Promise((r) => setTimeout(r, 400)); // Healthy
   const orphan = await api().createClient(clusterId, { clientName: "worker" });
-  journalRecord(scope(), "client", [clusterId, "worker"], orphan.clientId);
+  journalRecord(scope(), "client", [clusterId, "worker"], { id: orphan.clientId, at: Date.now() });
   const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
   expect(created.outs.clientId).not.toBe(orphan.clientId);
   expect(String(created.outs.clientSecret)).toHaveLength(64);
@@ -91,4 +91,24 @@ it("adopts a connector secret that exists and sets the declared value", async ()
   const created = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared-value" });
   expect(created.id).toBe(`${clusterId}/TOKEN`);
   expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "declared-value" });
+});
+
+it("adopts the cluster a run killed before the Console API's answer arrived (only the intent was journalled)", async () => {
+  const p = await api().getParameters();
+  const identity = ["intent", p.regions[0].uuid, p.clusterPlanTypes[0].uuid, p.channels[0].uuid];
+  journalRecord(scope(), "cluster", identity, { at: Date.now() });
+  const { clusterId } = await seedCluster("intent"); // what the killed run's POST created
+  const created = await providers.cluster.create({ name: "intent", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name });
+  expect(created.id).toBe(clusterId);
+  expect(emu.state().clusters).toHaveLength(1);
+});
+
+it("replaces a client a run killed before the answer arrived (only the intent was journalled)", async () => {
+  const { clusterId } = await seedCluster("c2");
+  await new Promise((r) => setTimeout(r, 400));
+  journalRecord(scope(), "client", [clusterId, "worker"], { at: Date.now() });
+  const orphan = await api().createClient(clusterId, { clientName: "worker" });
+  const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
+  expect(created.outs.clientId).not.toBe(orphan.clientId);
+  expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([created.outs.clientId]);
 });
