@@ -238,7 +238,11 @@ export class ConsoleClient {
    * Runs a creating POST without ever replaying it blindly: after a transient failure, `find()` looks for what the
    * POST may have created; when found, that is the result (`recovered`), otherwise the POST is tried again.
    */
-  async createWithRecovery<T>(post: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+  async createWithRecovery<T>(
+    post: () => Promise<T>,
+    find: () => Promise<T | undefined>,
+    confirm?: (found: T) => Promise<boolean>,
+  ): Promise<T> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -250,7 +254,8 @@ export class ConsoleClient {
         // so look even when no attempt is left: the object may exist, and must then be returned, not orphaned.
         if (apiErr.status !== 429 && apiErr.status !== 412) {
           const found = await find();
-          if (found !== undefined) {
+          // `confirm` can reject what the listing showed (e.g. a deleted secret that is still listed for a while).
+          if (found !== undefined && (!confirm || (await confirm(found)))) {
             this.stats.recoveries++;
             return found;
           }
@@ -364,30 +369,29 @@ export class ConsoleClient {
    * Creates a secret, or sets its value when a secret of that name already exists (a duplicate 409, or found after
    * an ambiguous failure): the secret ends with `value` either way, and nothing is duplicated. An adopted secret is
    * always written (PUT): a deleted secret may still be listed for a while, and a 404 on the PUT shows it is gone,
-   * so it is created again. Returns whether an existing secret was adopted.
+   * so the POST is tried again within the retry budget. Returns whether an existing secret was adopted.
    */
   async createSecret(clusterId: string, name: string, value: string): Promise<{ adopted: boolean }> {
-    for (let round = 0; ; round++) {
-      const result = await this.createWithRecovery<{ adopted: boolean }>(
-        async () => {
-          await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
-          return { adopted: false };
-        },
-        async () => {
-          const secrets = await this.listSecrets(clusterId);
-          return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true } : undefined;
-        },
-      );
-      if (!result.adopted) return result;
-      try {
-        await this.updateSecret(clusterId, name, value);
-        return result;
-      } catch (err) {
-        // Listed but gone: a lingering deleted secret. Create it (a few rounds at most, then report the 404).
-        if (!(err instanceof CamundaApiError && err.status === 404) || round >= 2) throw err;
-        await sleep(this.delay(round, undefined));
-      }
-    }
+    return this.createWithRecovery<{ adopted: boolean }>(
+      async () => {
+        await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
+        return { adopted: false };
+      },
+      async () => {
+        const secrets = await this.listSecrets(clusterId);
+        return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true } : undefined;
+      },
+      async () => {
+        // Write the declared value; a 404 shows the listed secret was a deleted one that lingers: create it.
+        try {
+          await this.updateSecret(clusterId, name, value);
+          return true;
+        } catch (err) {
+          if (err instanceof CamundaApiError && err.status === 404) return false;
+          throw err;
+        }
+      },
+    );
   }
 
   updateSecret(clusterId: string, name: string, value: string): Promise<void> {

@@ -9,7 +9,7 @@ import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, journalScope, progress } from "./context";
-import { journalClear, journalFind, journalRecord, type JournalScope } from "./journal";
+import { journalClear, journalForget, journalInterrupted, journalRecord, type JournalScope } from "./journal";
 import { CamundaApiError } from "../errors";
 import { clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
@@ -143,7 +143,7 @@ async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters
  * or, when it died before the Console API's answer arrived, the one cluster of that name created since its intent.
  */
 async function adoptInterrupted(scope: JournalScope, identity: string[]): Promise<string | undefined> {
-  const pending = journalFind(scope, "cluster", identity);
+  const pending = journalInterrupted(scope, "cluster", identity);
   if (!pending) return undefined;
   if (pending.id) {
     try {
@@ -161,6 +161,11 @@ async function adoptInterrupted(scope: JournalScope, identity: string[]): Promis
   );
   if (candidates.length !== 1) journalClear(scope, "cluster", identity);
   return candidates.length === 1 ? candidates[0].uuid : undefined;
+}
+
+/** The engine recorded this cluster: its create journal entry is no longer needed. */
+function recorded(id: string, props: Props): void {
+  journalForget(journalScope(), "cluster", [props.name, props.regionId, props.planTypeId, props.channelId], id);
 }
 
 const REPLACE_KEYS = ["region", "plan", "channel"] as const;
@@ -190,7 +195,8 @@ export const clusterProvider = {
     return checked;
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    recorded(id, olds);
     const replaces: string[] = [];
     const updates: string[] = [];
     for (const key of REPLACE_KEYS) {
@@ -242,6 +248,8 @@ export const clusterProvider = {
     const client = consoleClient();
     let clusterId = await adoptInterrupted(scope, identity);
     if (clusterId) {
+      // Claimed by this run now: another create of the same declaration in this run makes its own cluster.
+      journalRecord(scope, "cluster", identity, { id: clusterId, at: client.serverNow() });
       progress(`cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run: adopting it`);
     } else {
       journalRecord(scope, "cluster", identity, { at: client.serverNow() });
@@ -257,10 +265,8 @@ export const clusterProvider = {
     invalidateCluster(clusterId);
     try {
       const cluster = await waitUntilHealthy(clusterId, ins.name as string, ins.waitTimeoutMinutes as number);
-      journalClear(scope, "cluster", identity);
       return { id: clusterId, outs: { ...clusterOutputs(cluster, ins) } };
     } catch (err) {
-      journalClear(scope, "cluster", identity); // the engine records the cluster from the error below
       // Created but not ready: keep it in the stack so that nothing is orphaned; the next up retries.
       let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
       try {
@@ -277,6 +283,7 @@ export const clusterProvider = {
   },
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    recorded(id, props);
     try {
       const cluster = await readClusterCached(id);
       return { id, props: { ...clusterOutputs(cluster, props as Partial<ClusterInputs>) } };
@@ -287,6 +294,7 @@ export const clusterProvider = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    recorded(id, olds);
     const v = { inputs: parseInputs(clusterInputsSchema, "Cluster", news) };
     const ins = v.inputs;
     const patch: { name?: string; description?: string; stageLabel?: "dev" | "test" | "stage" | "prod" } = {};
@@ -311,7 +319,8 @@ export const clusterProvider = {
     return { outs: { ...outs, ...patch } };
   },
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: Props): Promise<void> {
+    recorded(id, props);
     await ignoreNotFound(() => consoleClient().deleteCluster(id));
     invalidateCluster(id);
   },

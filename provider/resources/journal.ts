@@ -13,6 +13,9 @@ import * as path from "node:path";
 
 const MAX_AGE_MS = 7 * 24 * 3600_000;
 
+/** Marks this process's entries: an entry a concurrent create of this very run wrote is no interrupted run's. */
+const PROCESS_MARK = randomBytes(8).toString("hex");
+
 export interface JournalScope {
   baseUrl: string;
   clientId: string;
@@ -25,6 +28,8 @@ export interface JournalEntry {
   id?: string;
   /** When the create was attempted, by the service's clock (epoch ms). */
   at: number;
+  /** The process that wrote it (default: this one). */
+  by?: string;
 }
 
 function dirOf(scope: JournalScope): string {
@@ -45,7 +50,7 @@ export function journalRecord(scope: JournalScope, kind: string, identity: reado
     const file = fileOf(scope, kind, identity);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(entry), { mode: 0o600 });
+    fs.writeFileSync(tmp, JSON.stringify({ ...entry, by: entry.by ?? PROCESS_MARK }), { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
     // best effort
@@ -57,12 +62,18 @@ export function journalFind(scope: JournalScope, kind: string, identity: readonl
   try {
     const entry = JSON.parse(fs.readFileSync(fileOf(scope, kind, identity), "utf8")) as Partial<JournalEntry>;
     if (typeof entry.at === "number" && Date.now() - entry.at < MAX_AGE_MS) {
-      return typeof entry.id === "string" ? { id: entry.id, at: entry.at } : { at: entry.at };
+      return { ...(typeof entry.id === "string" ? { id: entry.id } : {}), at: entry.at, ...(typeof entry.by === "string" ? { by: entry.by } : {}) };
     }
   } catch {
     // none
   }
   return undefined;
+}
+
+/** The entry an earlier, interrupted run left (entries of this process's own creates do not count). */
+export function journalInterrupted(scope: JournalScope, kind: string, identity: readonly string[]): JournalEntry | undefined {
+  const entry = journalFind(scope, kind, identity);
+  return entry && entry.by !== PROCESS_MARK ? entry : undefined;
 }
 
 export function journalClear(scope: JournalScope, kind: string, identity: readonly string[]): void {
@@ -71,4 +82,15 @@ export function journalClear(scope: JournalScope, kind: string, identity: readon
   } catch {
     // best effort
   }
+}
+
+/**
+ * Forgets the entry of this identity once the engine shows it recorded object `id` (it passes the id to diff, read,
+ * update or delete). Until then the entry stays: a run killed between `create` returning and the engine saving the
+ * resource still finds it.
+ */
+export function journalForget(scope: JournalScope, kind: string, identity: readonly unknown[], id: string): void {
+  if (identity.some((part) => typeof part !== "string")) return;
+  const entry = journalFind(scope, kind, identity as string[]);
+  if (entry && (entry.id === undefined || entry.id === id)) journalClear(scope, kind, identity as string[]);
 }

@@ -9,7 +9,7 @@ import { connectionBundle } from "./bundle";
 import { readClusterCached } from "./cluster";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, journalScope, progress } from "./context";
-import { journalClear, journalFind, journalRecord } from "./journal";
+import { journalClear, journalForget, journalInterrupted, journalRecord } from "./journal";
 import { CamundaApiError } from "../errors";
 import type { CreatedClusterClient } from "../schemas/api";
 import { ignoreNotFound, isNotFound } from "./errors";
@@ -61,8 +61,8 @@ async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
   const scope = journalScope();
   const identity = [clusterId, ins.name as string];
   let created: CreatedClusterClient;
-  const pending = journalFind(scope, "client", identity);
-  journalRecord(scope, "client", identity, { ...pending, at: client.serverNow() });
+  const pending = journalInterrupted(scope, "client", identity);
+  journalRecord(scope, "client", identity, { ...(pending?.id ? { id: pending.id } : {}), at: client.serverNow() });
   try {
     created = await client.createClient(clusterId, body);
   } catch (err) {
@@ -130,6 +130,11 @@ async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
   } satisfies ZeebeClientOutputs;
 }
 
+/** The engine recorded this client: its create journal entry is no longer needed. */
+function recorded(id: string, props: Props): void {
+  journalForget(journalScope(), "client", [props.clusterId, props.name], parseClientId(id).clientId);
+}
+
 export const zeebeClientProvider = {
   async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
     configure(req);
@@ -139,7 +144,8 @@ export const zeebeClientProvider = {
     return checkInputs(zeebeClientInputsSchema, "ZeebeClient", news);
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    recorded(id, olds);
     const replaces: string[] = [];
     if (isUnknown(news.clusterId) || news.clusterId !== olds.clusterId) replaces.push("clusterId");
     if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
@@ -162,11 +168,11 @@ export const zeebeClientProvider = {
   async create(inputs: Props): Promise<dynamic.CreateResult> {
     const v = { inputs: parseInputs(zeebeClientInputsSchema, "ZeebeClient", inputs) };
     const outs = await createOnce(v.inputs);
-    journalClear(journalScope(), "client", [outs.clusterId as string, outs.name as string]);
     return { id: `${outs.clusterId}/${outs.clientId}`, outs };
   },
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    recorded(id, props);
     const { clusterId, clientId } = parseClientId(id);
     let clients;
     try {
@@ -220,9 +226,9 @@ export const zeebeClientProvider = {
   },
 
   async delete(id: string, props: Props): Promise<void> {
+    recorded(id, props);
     const { clusterId, clientId } = parseClientId(id);
     await ignoreNotFound(() => consoleClient().deleteClient(clusterId, clientId));
     invalidateCluster(clusterId);
-    void props;
   },
 };

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createConsoleClient, resetTokenProviders, resolveSettings } from "../../provider/api";
 import { providers } from "../../provider/resources";
-import { journalRecord } from "../../provider/resources/journal";
+import { journalFind, journalRecord } from "../../provider/resources/journal";
 
 let emu: Emulator;
 let cacheDir: string;
@@ -50,7 +50,7 @@ async function seedCluster(name: string): Promise<{ clusterId: string; body: Rec
 
 it("adopts the cluster an interrupted run created for the same declaration", async () => {
   const { clusterId, body } = await seedCluster("orders");
-  journalRecord(scope(), "cluster", [body.name, body.regionId, body.planTypeId, body.channelId], { id: clusterId, at: Date.now() });
+  journalRecord(scope(), "cluster", [body.name, body.regionId, body.planTypeId, body.channelId], { id: clusterId, at: Date.now(), by: "an-interrupted-run" });
   const p = await api().getParameters();
   const created = await providers.cluster.create({
     name: "orders",
@@ -71,7 +71,7 @@ it("replaces a client whose create response died with the run, and leaves other 
   const { clusterId } = await seedCluster("c");
   await new Promise((r) => setTimeout(r, 400)); // Healthy
   const orphan = await api().createClient(clusterId, { clientName: "worker" });
-  journalRecord(scope(), "client", [clusterId, "worker"], { id: orphan.clientId, at: Date.now() });
+  journalRecord(scope(), "client", [clusterId, "worker"], { id: orphan.clientId, at: Date.now(), by: "an-interrupted-run" });
   const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
   expect(created.outs.clientId).not.toBe(orphan.clientId);
   expect(String(created.outs.clientSecret)).toHaveLength(64);
@@ -96,7 +96,7 @@ it("adopts a connector secret that exists and sets the declared value", async ()
 it("adopts the cluster a run killed before the Console API's answer arrived (only the intent was journalled)", async () => {
   const p = await api().getParameters();
   const identity = ["intent", p.regions[0].uuid, p.clusterPlanTypes[0].uuid, p.channels[0].uuid];
-  journalRecord(scope(), "cluster", identity, { at: Date.now() });
+  journalRecord(scope(), "cluster", identity, { at: Date.now(), by: "an-interrupted-run" });
   const { clusterId } = await seedCluster("intent"); // what the killed run's POST created
   const created = await providers.cluster.create({ name: "intent", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name });
   expect(created.id).toBe(clusterId);
@@ -106,9 +106,19 @@ it("adopts the cluster a run killed before the Console API's answer arrived (onl
 it("replaces a client a run killed before the answer arrived (only the intent was journalled)", async () => {
   const { clusterId } = await seedCluster("c2");
   await new Promise((r) => setTimeout(r, 400));
-  journalRecord(scope(), "client", [clusterId, "worker"], { at: Date.now() });
+  journalRecord(scope(), "client", [clusterId, "worker"], { at: Date.now(), by: "an-interrupted-run" });
   const orphan = await api().createClient(clusterId, { clientName: "worker" });
   const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
   expect(created.outs.clientId).not.toBe(orphan.clientId);
   expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([created.outs.clientId]);
+});
+
+it("keeps a client's journal entry until the engine shows it recorded the client, then forgets it", async () => {
+  const { clusterId } = await seedCluster("c3");
+  await new Promise((r) => setTimeout(r, 400));
+  const created = await providers.zeebeClient.create({ clusterId, name: "kept" });
+  const entry = journalFind(scope(), "client", [clusterId, "kept"]);
+  expect(entry?.id).toBe(created.outs.clientId); // a kill now would still find it
+  await providers.zeebeClient.diff(created.id, created.outs, { clusterId, name: "kept" });
+  expect(journalFind(scope(), "client", [clusterId, "kept"])).toBeUndefined();
 });
