@@ -175,7 +175,9 @@ export function validate<T>(
     const known = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
     const reason =
       issue.code === "unrecognized_keys"
-        ? `${resource}: unknown input ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; the inputs are ${known.join(", ")}`
+        ? issue.path.length === 0
+          ? `${resource}: unknown input ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; the inputs are ${known.join(", ")}`
+          : `${resource}.${property}: unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; remove it (an entry has ip and description)`
         : `${resource}.${property}: ${issue.message}`;
     return { property: String(issue.path[0] ?? ""), reason };
   });
