@@ -186,7 +186,7 @@ const cases: Case[] = [
       { input: "IpAllowlist negative prefix", field: f("IpAllowlist", "entries[6].ip") },
       { input: "IpAllowlist ip a number", field: f("IpAllowlist", "entries[7].ip") },
       { input: "IpAllowlist description 101 characters", field: f("IpAllowlist", "entries[8].description") },
-      { input: "IpAllowlist unknown entry field note", field: /unknown input "note"/ },
+      { input: "IpAllowlist unknown entry field note", field: /IpAllowlist\.entries\[\d+\]: unknown field "note"/ },
       { input: "IpAllowlist entry without ip", field: f("IpAllowlist", "entries[10].ip") },
     ],
   },
