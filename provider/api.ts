@@ -9,7 +9,7 @@ import type { Settings } from "./settings";
 
 export * from "./errors";
 export * from "./schemas/api";
-export { ConsoleClient, DEFAULT_RETRY, isAmbiguous, isTransient, type ConsoleClientOptions, type RetryPolicy } from "./http/console-client";
+export { ConsoleClient, DEFAULT_RETRY, isTransient, type ConsoleClientOptions, type RetryPolicy } from "./http/console-client";
 export { RequestLimiter } from "./http/limiter";
 export { TokenProvider, getTokenProvider, resetTokenProviders, TOKEN_REQUEST_SPACING_MS, type TokenProviderOptions } from "./auth/token-provider";
 export { TokenDiskCache } from "./auth/token-cache";

@@ -86,11 +86,6 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A failure after which the request may or may not have been carried out. */
-export function isAmbiguous(err: unknown): boolean {
-  return err instanceof CamundaApiError && (err.status === 0 || err.status >= 500);
-}
-
 /** A failure worth trying again (after checking for the object, for creates). */
 export function isTransient(err: unknown): boolean {
   return err instanceof CamundaApiError && (err.status === 0 || RETRYABLE_STATUS.has(err.status) || err.status === 409);

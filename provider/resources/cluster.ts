@@ -11,7 +11,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, journalScope, progress } from "./context";
 import { journalClear, journalForget, journalInterrupted, journalRecord, type JournalScope } from "./journal";
 import { CamundaApiError } from "../errors";
-import { clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
+import { CLUSTER_STAGES, clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
 
@@ -90,9 +90,7 @@ export function clusterOutputs(cluster: Cluster, inputs: Partial<ClusterInputs>)
 }
 
 function stageOf(cluster: Cluster): string | undefined {
-  const c = cluster as Cluster & { stageLabel?: string; labels?: string[] };
-  if (typeof c.stageLabel === "string") return c.stageLabel;
-  return c.labels?.find((l) => ["dev", "test", "stage", "prod"].includes(l));
+  return cluster.labels?.find((l) => (CLUSTER_STAGES as readonly string[]).includes(l));
 }
 
 async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes: number): Promise<Cluster> {

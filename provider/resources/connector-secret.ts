@@ -47,7 +47,7 @@ export const connectorSecretProvider = {
     return { id: `${clusterId}/${name}`, outs: { clusterId, name, value } };
   },
 
-  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+  async read(id: string): Promise<dynamic.ReadResult> {
     const { clusterId, name } = parseSecretId(id);
     let secrets: Record<string, string>;
     try {
@@ -57,7 +57,6 @@ export const connectorSecretProvider = {
       throw err;
     }
     if (!Object.prototype.hasOwnProperty.call(secrets, name)) return {};
-    void props;
     return { id, props: { clusterId, name, value: secrets[name] } };
   },
 

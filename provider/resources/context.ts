@@ -2,10 +2,11 @@
  * Per-process context of the dynamic providers: the stack config received in `configure()` and the one shared
  * Console API client built from it. Credentials are read here at run time, never captured in a serialized closure.
  */
-import { createConsoleClient, resolveSettings, type ConsoleClient } from "../api";
+import { createConsoleClient, resolveSettings, type ConsoleClient, type Settings } from "../api";
 import type { JournalScope } from "./journal";
 
 let stackConfig: Record<string, string> = {};
+let settings: Settings | undefined;
 let client: ConsoleClient | undefined;
 
 /** The subset of Pulumi's ConfigureRequest the providers use. */
@@ -34,31 +35,31 @@ export function configure(req: ConfigureRequestLike): void {
   }
   if (JSON.stringify(next) !== JSON.stringify(stackConfig)) {
     stackConfig = next;
+    settings = undefined;
     client = undefined;
   }
 }
 
 /**
- * Validates the provider settings without any request (called from every `check`), so that missing or malformed
- * credentials and URLs fail the preview before anything is created. Throws a CamundaConfigError naming the setting.
+ * The provider settings, resolved and validated once per configuration. Called from every `check` too, so that
+ * missing or malformed credentials and URLs fail the preview, without any request, before anything is created.
+ * Throws a CamundaConfigError naming the setting.
  */
-export function checkSettings(): void {
-  resolveSettings((key) => stackConfig[key], process.env);
+export function currentSettings(): Settings {
+  settings ??= resolveSettings((key) => stackConfig[key], process.env);
+  return settings;
 }
 
 /** The process's Console API client; built lazily so that a no-change preview makes no request at all. */
 export function consoleClient(): ConsoleClient {
-  if (!client) {
-    const settings = resolveSettings((key) => stackConfig[key], process.env);
-    client = createConsoleClient(settings);
-  }
+  client ??= createConsoleClient(currentSettings());
   return client;
 }
 
 /** Where the create journal of this credential lives (see journal.ts). */
 export function journalScope(): JournalScope {
-  const settings = resolveSettings((key) => stackConfig[key], process.env);
-  return { baseUrl: settings.baseUrl, clientId: settings.clientId, cacheDir: settings.tokenCacheDir };
+  const s = currentSettings();
+  return { baseUrl: s.baseUrl, clientId: s.clientId, cacheDir: s.tokenCacheDir };
 }
 
 /** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */

@@ -177,7 +177,7 @@ export function validate<T>(
       issue.code === "unrecognized_keys"
         ? issue.path.length === 0
           ? `${resource}: unknown input ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; the inputs are ${known.join(", ")}`
-          : `${resource}.${property}: unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; remove it (an entry has ip and description)`
+          : `${resource}.${property}: unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; remove it`
         : `${resource}.${property}: ${issue.message}`;
     return { property: String(issue.path[0] ?? ""), reason };
   });
