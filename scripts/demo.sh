@@ -54,11 +54,11 @@ case "$ACTION" in
   refresh) pulumi refresh --yes --non-interactive --color never ;;
   output) pulumi stack output --color never ;;
   destroy)
-    pulumi destroy --yes --non-interactive --color never
-    pulumi stack rm demo --yes --non-interactive >/dev/null
+    # --remove also deletes the stack and its config file (Pulumi.demo.yaml).
+    pulumi destroy --yes --remove --non-interactive --color never
     kill "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
-    rm -rf "$DEMO" Pulumi.demo.yaml
+    rm -rf "$DEMO"
     echo "demo: destroyed, and .demo/ removed."
     ;;
   *) echo "usage: bash scripts/demo.sh [up|preview|refresh|output|destroy]" >&2; exit 2 ;;
