@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorSecretArgs } from "./args";
-import { withOutputs } from "./outputs";
+import { withOutputs, withSecretOutputs } from "./outputs";
 import connectorSecretShim = require("./shims/connector-secret");
 
 const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value"] as const;
@@ -21,7 +21,7 @@ export class ConnectorSecret extends pulumi.dynamic.Resource {
       connectorSecretShim,
       name,
       withOutputs(args, SECRET_OUTPUTS_ALL),
-      { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "value"])] },
+      withSecretOutputs(opts, ["value"]),
       "camunda", "ConnectorSecret",
     );
   }

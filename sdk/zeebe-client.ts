@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ZeebeClientArgs } from "./args";
-import { withOutputs } from "./outputs";
+import { withOutputs, withSecretOutputs } from "./outputs";
 import zeebeClientShim = require("./shims/zeebe-client");
 
 const CLIENT_OUTPUTS = ["clusterId", "name", "permissions", "clientId", "clientSecret", "zeebeAddress", "authorizationServerUrl", "audience", "clusterRegion", "env"] as const;
@@ -40,7 +40,7 @@ export class ZeebeClient extends pulumi.dynamic.Resource {
       zeebeClientShim,
       name,
       withOutputs(args, CLIENT_OUTPUTS),
-      { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS])] },
+      withSecretOutputs(opts, SECRET_OUTPUTS),
       "camunda", "ZeebeClient",
     );
   }
