@@ -12,7 +12,7 @@ const routeFilterSchema = z
   .strict();
 
 const rate = z.number().min(0).max(1);
-const ruleSchema = z.object({ rate, routes: z.array(routeFilterSchema).optional() }).strict();
+const ruleSchema = z.object({ rate, routes: z.array(routeFilterSchema).optional(), times: z.number().int().min(0).optional() }).strict();
 const nonNegative = z.number().min(0);
 
 /** Validates a fault configuration (from options, the admin route or the CLI). */
@@ -68,6 +68,8 @@ function filterMatches(f: CompiledFilter, method: string, urlPath: string, route
 export class FaultInjector {
   private config: FaultConfig = {};
   private compiled = new Map<FaultKindName, CompiledFilter[] | undefined>();
+  /** How many times each fault kind was injected since the configuration was set (for `times`). */
+  private injected = new Map<FaultKindName, number>();
   private rng: () => number = mulberry32(Math.floor(Math.random() * 2 ** 32));
 
   constructor(config: FaultConfig = {}) {
@@ -92,6 +94,7 @@ export class FaultInjector {
     }
     this.config = structuredClone(config);
     this.compiled = compiled;
+    this.injected = new Map();
     if (config.seed !== undefined) this.rng = mulberry32(config.seed);
   }
 
@@ -123,7 +126,11 @@ export class FaultInjector {
     if (!rule || rule.rate <= 0) return false;
     const filters = this.compiled.get(kind);
     if (filters && !filters.some((f) => filterMatches(f, method, urlPath, route))) return false;
-    return rule.rate >= 1 || this.rng() < rule.rate;
+    const count = this.injected.get(kind) ?? 0;
+    if (rule.times !== undefined && count >= rule.times) return false;
+    const hit = rule.rate >= 1 || this.rng() < rule.rate;
+    if (hit) this.injected.set(kind, count + 1);
+    return hit;
   }
 }
 

@@ -47,6 +47,8 @@ export interface RouteFilter {
 export interface FaultRule {
   rate: number;
   routes?: RouteFilter[];
+  /** Inject it at most this many times (then the rule is spent). Default: no limit. */
+  times?: number;
 }
 
 export interface FaultConfig {

@@ -40,6 +40,8 @@ export interface Settings {
   audience: string;
   /** Directory of the shared on-disk token cache, or undefined when the disk cache is off. */
   tokenCacheDir: string | undefined;
+  /** The folder of the token cache and the create journal (the journal stays on when the token disk cache is off). */
+  stateDir: string;
   maxConcurrentRequests: number;
   maxRequestsPerSecond: number;
   /** Where each setting came from, e.g. `stack config camunda:clientId` (for error messages). */
@@ -133,10 +135,11 @@ export function resolveSettings(
   const dirRaw = raw("tokenCacheDir");
   // Stack config is not expanded by a shell: `~/...` means the home directory, not a directory named "~".
   const expandHome = (p: string): string => (p === "~" ? os.homedir() : /^~[/\\]/.test(p) ? path.join(os.homedir(), p.slice(2)) : p);
-  const tokenCacheDir = diskCache ? path.resolve(dirRaw !== undefined ? expandHome(dirRaw) : path.join(os.homedir(), ".camunda")) : undefined;
+  const stateDir = path.resolve(dirRaw !== undefined ? expandHome(dirRaw) : path.join(os.homedir(), ".camunda"));
+  const tokenCacheDir = diskCache ? stateDir : undefined;
 
   const maxConcurrentRequests = parse("maxConcurrentRequests", positiveInt(256), raw("maxConcurrentRequests") ?? "8", "Use a whole number from 1 to 256");
   const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "50", "Use a whole number from 1 to 1000");
 
-  return { clientId, clientSecret, baseUrl, oauthUrl, audience, tokenCacheDir, maxConcurrentRequests, maxRequestsPerSecond, sources };
+  return { clientId, clientSecret, baseUrl, oauthUrl, audience, tokenCacheDir, stateDir, maxConcurrentRequests, maxRequestsPerSecond, sources };
 }

@@ -62,6 +62,11 @@ export interface ConnectorSecretArgs {
   name: pulumi.Input<string>;
   /** The value; always stored as a Pulumi secret. Changing it updates the secret in place. */
   value: pulumi.Input<string>;
+  /**
+   * Take over a secret of this name that already exists on the cluster (made by hand or by another tool): its value
+   * is overwritten and destroying this resource deletes it. Default false: such a secret makes the create fail.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;

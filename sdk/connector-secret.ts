@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorSecretArgs } from "./args";
-import { withOutputs, withSecretOutputs } from "./outputs";
+import { withOwner, withOutputs, withSecretOutputs } from "./outputs";
 import connectorSecretShim = require("./shims/connector-secret");
 
-const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value"] as const;
+const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value", "adoptExisting"] as const;
 
 /**
  * A connector secret of a cluster. Its value updates in place and is always a Pulumi secret. A secret that
@@ -20,7 +20,7 @@ export class ConnectorSecret extends pulumi.dynamic.Resource {
     super(
       connectorSecretShim,
       name,
-      withOutputs(args, SECRET_OUTPUTS_ALL),
+      withOwner(withOutputs(args, SECRET_OUTPUTS_ALL), "ConnectorSecret", name, opts),
       withSecretOutputs(opts, ["value"]),
       "camunda", "ConnectorSecret",
     );

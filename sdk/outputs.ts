@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { CustomResourceOptions } from "@pulumi/pulumi";
 
 /**
@@ -13,4 +14,20 @@ export function withOutputs<A extends object>(args: A | undefined, outputs: read
 /** The resource options with `secrets` added to `additionalSecretOutputs`, whatever the user passed. */
 export function withSecretOutputs(opts: CustomResourceOptions | undefined, secrets: readonly string[]): CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secrets])] };
+}
+
+/**
+ * The hidden input `__owner` that ties the provider's create journal and its claims to this very resource of this
+ * very stack: JSON of [project, stack, type, name] and, under a parent, the parent's URN. Not set for `get`.
+ */
+export function withOwner(
+  props: Record<string, unknown>,
+  type: string,
+  name: string,
+  opts: CustomResourceOptions | undefined,
+): Record<string, unknown> {
+  if (opts?.id !== undefined) return props;
+  const base = [pulumi.getProject(), pulumi.getStack(), type, name];
+  const owner = opts?.parent ? opts.parent.urn.apply((urn) => JSON.stringify([...base, urn])) : JSON.stringify(base);
+  return { ...props, __owner: owner };
 }

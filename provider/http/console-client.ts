@@ -202,7 +202,10 @@ export class ConsoleClient {
 
   /** Sends a request and parses its JSON answer with `schema` (leniently: unknown fields pass through). */
   private async json<S extends z.ZodType>(method: string, path: string, schema: S, retry: RetryMode, body?: unknown): Promise<z.output<S>> {
-    const text = await this.send(method, path, retry, body);
+    return this.parseText(method, path, await this.send(method, path, retry, body), schema);
+  }
+
+  private parseText<S extends z.ZodType>(method: string, path: string, text: string, schema: S): z.output<S> {
     let data: unknown;
     try {
       data = text.trim() === "" ? undefined : JSON.parse(text);
@@ -279,28 +282,24 @@ export class ConsoleClient {
   }
 
   /**
-   * Creates a cluster. After an ambiguous failure it looks for the cluster of the same name this call created before
-   * posting again.
+   * Creates a cluster. Cluster names are not unique, so after an ambiguous failure only a cluster that `isOurs`
+   * accepts (by default: of this name and not among the same-named clusters listed before the POST) can be the one
+   * this call created; exactly one such cluster is the result, otherwise the POST is tried again.
    */
-  async createCluster(body: CreateClusterBody): Promise<{ clusterId: string; recovered?: boolean }> {
-    // Cluster names are not unique: after an ambiguous failure, a cluster of this name created (by the service's
-    // clock, learnt from its Date headers) since shortly before this call can only be the one it created. Before any
-    // answer told us the service's clock, the same-named clusters that exist are noted instead (one more request).
-    const offset = this.serverClockOffsetMs;
-    const since = offset === undefined ? undefined : Date.now() + offset - 5_000;
-    const before =
-      since === undefined ? new Set((await this.listClusters()).filter((c) => c.name === body.name).map((c) => c.uuid)) : undefined;
+  async createCluster(body: CreateClusterBody, isOurs?: (cluster: Cluster) => boolean): Promise<{ clusterId: string; recovered?: boolean }> {
+    let accept = isOurs;
+    if (!accept) {
+      const before = new Set((await this.listClusters()).filter((c) => c.name === body.name).map((c) => c.uuid));
+      accept = (c) => !before.has(c.uuid);
+    }
+    const ours = accept;
     return this.createWithRecovery(
       async () => {
         const r = await this.json("POST", "/clusters", createdClusterSchema, "none", body);
         return { clusterId: r.clusterId };
       },
       async () => {
-        const mine = (await this.listClusters()).filter(
-          (c) =>
-            c.name === body.name &&
-            (before ? !before.has(c.uuid) : since !== undefined && c.created !== undefined && Date.parse(c.created) >= since),
-        );
+        const mine = (await this.listClusters()).filter((c) => c.name === body.name && ours(c));
         return mine.length === 1 ? { clusterId: mine[0].uuid, recovered: true } : undefined;
       },
     );
@@ -329,15 +328,25 @@ export class ConsoleClient {
   }
 
   /**
-   * Creates a client. Client names are unique per cluster, so after an ambiguous failure a client of that name is
-   * the one this call created: it is returned with `recovered: true` and without a secret (the secret was only in
-   * the lost response).
+   * Creates a client. After an ambiguous failure, a client of that name that `isOurs` accepts (by default: one not
+   * listed before the POST) is the one this call created: it is returned with `recovered: true` and without a secret
+   * (the secret was only in the lost response). A same-named client that existed before is never taken.
    */
-  async createClient(clusterId: string, body: { clientName: string; permissions?: ClientPermission[] }): Promise<CreatedClusterClient> {
+  async createClient(
+    clusterId: string,
+    body: { clientName: string; permissions?: ClientPermission[] },
+    isOurs?: (client: ClusterClient) => boolean,
+  ): Promise<CreatedClusterClient> {
+    let accept = isOurs;
+    if (!accept) {
+      const before = new Set((await this.listClients(clusterId)).filter((c) => c.name === body.clientName).map((c) => c.clientId));
+      accept = (c) => !before.has(c.clientId);
+    }
+    const ours = accept;
     return this.createWithRecovery<CreatedClusterClient>(
       () => this.json("POST", `/clusters/${enc(clusterId)}/clients`, createdClusterClientSchema, "none", body),
       async () => {
-        const found = (await this.listClients(clusterId)).find((c) => c.name === body.clientName);
+        const found = (await this.listClients(clusterId)).find((c) => c.name === body.clientName && ours(c));
         return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
       },
     );
@@ -356,37 +365,95 @@ export class ConsoleClient {
 
   // ---- connector secrets ----------------------------------------------------------------------------------------
 
-  listSecrets(clusterId: string): Promise<Record<string, string>> {
-    return this.json("GET", `/clusters/${enc(clusterId)}/secrets`, clusterSecretsSchema, "idempotent");
+  /** The cluster's connector secrets, name → value (a Map: any name, `__proto__` included, round-trips). */
+  async listSecrets(clusterId: string): Promise<Map<string, string>> {
+    const text = await this.send("GET", `/clusters/${enc(clusterId)}/secrets`, "idempotent");
+    return this.parseText("GET", `/clusters/${enc(clusterId)}/secrets`, text, clusterSecretsSchema);
   }
 
   /**
-   * Creates a secret, or sets its value when a secret of that name already exists (a duplicate 409, or found after
-   * an ambiguous failure): the secret ends with `value` either way, and nothing is duplicated. An adopted secret is
-   * always written (PUT): a deleted secret may still be listed for a while, and a 404 on the PUT shows it is gone,
-   * so the POST is tried again within the retry budget. Returns whether an existing secret was adopted.
+   * Creates a secret, never taking over one that existed before unless `adoptExisting` says so.
+   *
+   * - `before` is what was listed under this name before this create (`null`: nothing; default: listed now).
+   * - A 409 is either "another change in progress" (retried) or a duplicate. A duplicate that existed before is
+   *   someone else's: with `adoptExisting` its value is set and `{ adopted: true }` returned; otherwise the create
+   *   fails with a hint. A duplicate that did not exist before, or that now holds this call's value where it held
+   *   another before, was made by an earlier, ambiguous attempt of this very call.
+   * - After an ambiguous failure, a listed secret that is this call's by the same rule is written once more (a 404
+   *   shows it was a deleted secret that still lingers in the listing, so the POST is tried again).
    */
-  async createSecret(clusterId: string, name: string, value: string): Promise<{ adopted: boolean }> {
-    return this.createWithRecovery<{ adopted: boolean }>(
-      async () => {
-        await this.call("POST", `/clusters/${enc(clusterId)}/secrets`, "none", { secretName: name, secretValue: value });
+  async createSecret(
+    clusterId: string,
+    name: string,
+    value: string,
+    opts: { before?: string | null; adoptExisting?: boolean } = {},
+  ): Promise<{ adopted: boolean; recovered?: boolean }> {
+    const before = opts.before !== undefined ? opts.before : ((await this.listSecrets(clusterId)).get(name) ?? null);
+    const path = `/clusters/${enc(clusterId)}/secrets`;
+    const started = Date.now();
+    let ambiguous = false;
+    let duplicates = 0;
+    /** Whether the listed value shows this call's own create. */
+    const mine = (listed: string) => before === null || (ambiguous && listed === value && before !== value);
+    const written = async (): Promise<boolean> => {
+      try {
+        await this.updateSecret(clusterId, name, value);
+        return true;
+      } catch (err) {
+        if (err instanceof CamundaApiError && err.status === 404) return false;
+        throw err;
+      }
+    };
+    for (let attempt = 0; ; attempt++) {
+      let failure: CamundaApiError;
+      try {
+        await this.call("POST", path, "none", { secretName: name, secretValue: value });
         return { adopted: false };
-      },
-      async () => {
-        const secrets = await this.listSecrets(clusterId);
-        return Object.prototype.hasOwnProperty.call(secrets, name) ? { adopted: true } : undefined;
-      },
-      async () => {
-        // Write the declared value; a 404 shows the listed secret was a deleted one that lingers: create it.
-        try {
-          await this.updateSecret(clusterId, name, value);
-          return true;
-        } catch (err) {
-          if (err instanceof CamundaApiError && err.status === 404) return false;
-          throw err;
+      } catch (err) {
+        if (!(err instanceof CamundaApiError) || !isTransient(err)) throw err;
+        failure = err;
+      }
+      if (failure.status === 409) {
+        const inProgress = /progress|try again|concurrent/i.test(failure.serviceMessage);
+        const duplicate = /unique|already exists|duplicate/i.test(failure.serviceMessage);
+        const listed = inProgress ? undefined : (await this.listSecrets(clusterId)).get(name);
+        // A 409 that neither message nor listing settles is retried a few times before it counts as a duplicate:
+        // a deleted secret can linger in the listing while a concurrent change holds the cluster's secrets.
+        if (listed !== undefined && (duplicate || ++duplicates >= 3)) {
+          if (mine(listed)) {
+            if (ambiguous) this.stats.recoveries++;
+            await this.updateSecret(clusterId, name, value);
+            return { adopted: false, recovered: ambiguous };
+          }
+          if (opts.adoptExisting) {
+            await this.updateSecret(clusterId, name, value);
+            return { adopted: true };
+          }
+          throw new CamundaApiError({
+            method: "POST",
+            path,
+            status: 409,
+            serviceMessage: failure.serviceMessage,
+            hint:
+              `A connector secret named ${JSON.stringify(name)} already exists on the cluster and this resource did not create it: ` +
+              "choose another name, or set `adoptExisting: true` to take it over (its value is then overwritten, and it is deleted with the resource)",
+          });
         }
-      },
-    );
+      } else if (failure.status !== 429 && failure.status !== 412) {
+        // The POST may have gone through: look before posting again.
+        ambiguous = true;
+        const listed = (await this.listSecrets(clusterId)).get(name);
+        if (listed !== undefined && mine(listed) && (await written())) {
+          this.stats.recoveries++;
+          return { adopted: false, recovered: true };
+        }
+      }
+      if (attempt + 1 >= this.retry.maxAttempts) throw failure;
+      const wait = this.delay(attempt, failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined);
+      if (Date.now() - started + wait > this.retry.maxTotalMs) throw failure;
+      this.stats.retries++;
+      await sleep(wait);
+    }
   }
 
   updateSecret(clusterId: string, name: string, value: string): Promise<void> {

@@ -8,9 +8,11 @@ import type { Cluster } from "../schemas/api";
 import { zeebeAddressWithPort } from "./bundle";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { checkInputs, parseInputs } from "./check";
-import { configure, consoleClient, journalScope, progress } from "./context";
-import { journalClear, journalForget, journalInterrupted, journalRecord, type JournalScope } from "./journal";
+import { configure, consoleClient, progress } from "./context";
 import { CamundaApiError } from "../errors";
+import type { CreateClusterBody } from "../schemas/api";
+import { ownerProps, ownershipOf, recorded } from "./ownership";
+import { recoverableCreate, type Ownership } from "./recovery";
 import { CLUSTER_STAGES, clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -93,15 +95,45 @@ function stageOf(cluster: Cluster): string | undefined {
   return cluster.labels?.find((l) => (CLUSTER_STAGES as readonly string[]).includes(l));
 }
 
+/** States a cluster leaves by itself: waiting is worth it. */
+const TRANSIENT = new Set(["Creating", "Updating", "Resuming", "Maintenance", "Unhealthy"]);
+/** States waiting will not end: the user must act (e.g. supply an external encryption key). */
+const NEEDS_ACTION: Record<string, string> = {
+  WaitingForInput: "it waits for input in the Console (for example an external encryption key): provide it there, then run `pulumi up` again",
+};
+/** How long a cluster that was just created may still answer 404 (the service is eventually consistent). */
+const NOT_FOUND_GRACE_MS = 30_000;
+
+/**
+ * Waits until the cluster is Healthy: polls the states it leaves by itself, wakes a Suspended cluster (once), fails at
+ * once on a state that waiting does not end, and tolerates a 404 for a short while after the create. A timeout keeps
+ * the cluster in the stack: the next `pulumi up` goes on waiting.
+ */
 async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes: number): Promise<Cluster> {
   const started = Date.now();
   const deadline = started + timeoutMinutes * 60_000;
   let delay = POLL_MIN_MS;
   let lastReport = started;
+  let woken = false;
   for (;;) {
-    const cluster = await consoleClient().getCluster(clusterId);
-    const status = statusOf(cluster);
-    if (status === "Healthy") return cluster;
+    let cluster: Cluster | undefined;
+    try {
+      cluster = await consoleClient().getCluster(clusterId);
+    } catch (err) {
+      if (!isNotFound(err) || Date.now() - started > NOT_FOUND_GRACE_MS) throw err;
+    }
+    const status = cluster ? statusOf(cluster) : "not visible yet";
+    if (cluster && status === "Healthy") return cluster;
+    if (cluster && NEEDS_ACTION[status]) {
+      throw new Error(`Cluster ${JSON.stringify(name)} (${clusterId}) is ${status}: ${NEEDS_ACTION[status]}.`);
+    }
+    if (cluster && status === "Suspended" && !woken) {
+      progress(`cluster ${JSON.stringify(name)} is Suspended (paused): waking it`);
+      await consoleClient().wakeCluster(clusterId);
+      woken = true;
+    } else if (cluster && !TRANSIENT.has(status) && status !== "Suspended") {
+      progress(`cluster ${JSON.stringify(name)} reports the unexpected status ${JSON.stringify(status)}; waiting for Healthy`);
+    }
     const now = Date.now();
     if (now >= deadline) {
       throw Object.assign(
@@ -121,6 +153,22 @@ async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes:
   }
 }
 
+/** The error `create`/`update` throw for a cluster that exists but is not ready: the engine keeps it (init error). */
+async function notReadyError(err: unknown, clusterId: string, ins: ClusterInputs, inputs: Props): Promise<Error> {
+  let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
+  try {
+    outs = { ...clusterOutputs(await consoleClient().getCluster(clusterId), ins) };
+  } catch {
+    // keep the minimal outputs
+  }
+  if (outs.status === "Healthy") outs.status = "Creating"; // not waited for: the next up waits again
+  return Object.assign(new Error((err as Error).message), {
+    id: clusterId,
+    properties: { ...outs, ...ownerProps(inputs), __provider: inputs.__provider },
+    reasons: [(err as Error).message],
+  });
+}
+
 function choiceOf(inputs: ClusterInputs): ParameterChoice {
   return {
     region: inputs.region as string,
@@ -136,34 +184,66 @@ async function resolveOrThrow(inputs: ClusterInputs): Promise<ResolvedParameters
   return result.resolved;
 }
 
-/**
- * The cluster an interrupted run of this program created for the same declaration, if any: by the id it journalled,
- * or, when it died before the Console API's answer arrived, the one cluster of that name created since its intent.
- */
-async function adoptInterrupted(scope: JournalScope, identity: string[]): Promise<string | undefined> {
-  const pending = journalInterrupted(scope, "cluster", identity);
-  if (!pending) return undefined;
-  if (pending.id) {
-    try {
-      await consoleClient().getCluster(pending.id);
-      return pending.id;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      journalClear(scope, "cluster", identity);
-      return undefined;
-    }
-  }
-  const since = pending.at - 60_000;
-  const candidates = (await consoleClient().listClusters()).filter(
-    (c) => c.name === identity[0] && c.region.uuid === identity[1] && c.created !== undefined && Date.parse(c.created) >= since,
-  );
-  if (candidates.length !== 1) journalClear(scope, "cluster", identity);
-  return candidates.length === 1 ? candidates[0].uuid : undefined;
+/** The parts of a cluster the declaration fixes: a candidate for adoption must match all of them. */
+function declarationOf(body: { name: string; regionId: string; planTypeId: string; channelId: string }): Record<string, string> {
+  return { name: body.name, regionId: body.regionId, planTypeId: body.planTypeId, channelId: body.channelId };
 }
 
-/** The engine recorded this cluster: its create journal entry is no longer needed. */
-function recorded(id: string, props: Props): void {
-  journalForget(journalScope(), "cluster", [props.name, props.regionId, props.planTypeId, props.channelId], id);
+function matches(c: Cluster, d: Record<string, string>): boolean {
+  return c.name === d.name && c.region.uuid === d.regionId && c.planType.uuid === d.planTypeId && c.channel.uuid === d.channelId;
+}
+
+/** Created at or after `since` (both by the service's clock; 5 s of slack for the Date header's 1 s resolution). */
+function createdSince(c: Cluster, since: number): boolean {
+  return c.created !== undefined && Date.parse(c.created) >= since - 5_000;
+}
+
+/**
+ * Creates the cluster, or adopts the one an interrupted run of this very resource created (recovery.ts): by the id
+ * it journalled, or, when it died before the Console API's answer arrived, the one cluster matching the declaration
+ * that appeared since its intent and that nobody else can claim.
+ */
+async function createOrRecover(body: CreateClusterBody, owned: Ownership | undefined): Promise<{ clusterId: string; recovered: boolean }> {
+  const client = consoleClient();
+  const declaration = declarationOf(body);
+  const { result, recovered } = await recoverableCreate<string>({
+    kind: "cluster",
+    ownership: owned,
+    declaration,
+    now: () => client.serverNow(),
+    snapshot: async () => (await listClustersCached()).filter((c) => c.name === body.name).map((c) => c.uuid),
+    recover: async (pending, isOurs) => {
+      const accept = (c: Cluster) => matches(c, declaration) && createdSince(c, pending.at) && isOurs(c.uuid);
+      if (pending.id) {
+        try {
+          const c = await client.getCluster(pending.id);
+          return accept(c) ? c.uuid : undefined;
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
+      }
+      const candidates = (await client.listClusters()).filter(accept);
+      if (candidates.length > 1) {
+        progress(
+          `an interrupted run may have created one of the clusters ${candidates.map((c) => c.uuid).join(", ")} for cluster ` +
+            `${JSON.stringify(body.name)}; none is adopted (which one is not certain): delete the one nothing uses in the Console`,
+        );
+      }
+      return candidates.length === 1 ? candidates[0].uuid : undefined;
+    },
+    create: async (isOurs) => {
+      const since = client.serverNow();
+      return (await client.createCluster(body, (c) => matches(c, declaration) && createdSince(c, since) && isOurs(c.uuid))).clusterId;
+    },
+    idOf: (id) => id,
+    refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
+  });
+  return { clusterId: result, recovered };
+}
+
+function listClustersCached(): Promise<Cluster[]> {
+  return coalesced("clusters", () => consoleClient().listClusters());
 }
 
 const REPLACE_KEYS = ["region", "plan", "channel"] as const;
@@ -194,7 +274,7 @@ export const clusterProvider = {
   },
 
   async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    recorded(id, olds);
+    recorded("cluster", id, olds);
     const replaces: string[] = [];
     const updates: string[] = [];
     for (const key of REPLACE_KEYS) {
@@ -219,6 +299,8 @@ export const clusterProvider = {
       const wanted = news[key] ?? (key === "waitTimeoutMinutes" ? 30 : undefined);
       if (isUnknown(wanted) || (wanted ?? "") !== (olds[key] ?? "")) updates.push(key);
     }
+    // A create that timed out: the next up goes on waiting for the cluster (in update).
+    if (olds.status === "Creating") updates.push("status");
     return {
       changes: replaces.length > 0 || updates.length > 0,
       replaces,
@@ -240,51 +322,27 @@ export const clusterProvider = {
       ...(ins.description ? { description: ins.description as string } : {}),
       ...(ins.stageLabel ? { stageLabel: ins.stageLabel as "dev" | "test" | "stage" | "prod" } : {}),
     };
-    // A cluster an interrupted run created for this very declaration is adopted rather than created again.
-    const scope = journalScope();
-    const identity = [body.name, body.regionId, body.planTypeId, body.channelId];
-    const client = consoleClient();
-    let clusterId = await adoptInterrupted(scope, identity);
-    if (clusterId) {
-      // Claimed by this run now: another create of the same declaration in this run makes its own cluster.
-      journalRecord(scope, "cluster", identity, { id: clusterId, at: client.serverNow() });
-      progress(`cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run: adopting it`);
-    } else {
-      journalRecord(scope, "cluster", identity, { at: client.serverNow() });
-      try {
-        clusterId = (await client.createCluster(body)).clusterId;
-      } catch (err) {
-        if (err instanceof CamundaApiError && err.status >= 400 && err.status < 500) journalClear(scope, "cluster", identity);
-        throw err;
-      }
-      journalRecord(scope, "cluster", identity, { id: clusterId, at: client.serverNow() });
-      progress(`cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`);
-    }
+    const { clusterId, recovered } = await createOrRecover(body, ownershipOf(inputs));
+    progress(
+      recovered
+        ? `cluster ${JSON.stringify(ins.name)} (${clusterId}) was created by an interrupted run of this resource: adopting it`
+        : `cluster ${JSON.stringify(ins.name)} created (${clusterId}); waiting until it is Healthy`,
+    );
     invalidateCluster(clusterId);
     try {
       const cluster = await waitUntilHealthy(clusterId, ins.name as string, ins.waitTimeoutMinutes as number);
-      return { id: clusterId, outs: { ...clusterOutputs(cluster, ins) } };
+      return { id: clusterId, outs: { ...clusterOutputs(cluster, ins), ...ownerProps(inputs) } };
     } catch (err) {
-      // Created but not ready: keep it in the stack so that nothing is orphaned; the next up retries.
-      let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
-      try {
-        outs = { ...clusterOutputs(await consoleClient().getCluster(clusterId), ins) };
-      } catch {
-        // keep the minimal outputs
-      }
-      throw Object.assign(new Error((err as Error).message), {
-        id: clusterId,
-        properties: { ...outs, __provider: inputs.__provider },
-        reasons: [(err as Error).message],
-      });
+      // Created but not ready: keep it in the stack so that nothing is orphaned; the next up goes on waiting.
+      throw await notReadyError(err, clusterId, ins, inputs);
     }
   },
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
-    recorded(id, props);
+    recorded("cluster", id, props);
     try {
       const cluster = await readClusterCached(id);
-      return { id, props: { ...clusterOutputs(cluster, props as Partial<ClusterInputs>) } };
+      return { id, props: { ...clusterOutputs(cluster, props as Partial<ClusterInputs>), ...ownerProps(props) } };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
@@ -292,7 +350,7 @@ export const clusterProvider = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    recorded(id, olds);
+    recorded("cluster", id, olds);
     const v = { inputs: parseInputs(clusterInputsSchema, "Cluster", news) };
     const ins = v.inputs;
     const patch: { name?: string; description?: string; stageLabel?: "dev" | "test" | "stage" | "prod" } = {};
@@ -307,18 +365,20 @@ export const clusterProvider = {
     }
     let cluster: Cluster | undefined;
     try {
-      cluster = await consoleClient().getCluster(id);
+      // A create that timed out or failed left the cluster not Healthy (the engine then calls update): go on waiting.
+      const waiting = olds.status !== undefined && olds.status !== "Healthy" && olds.status !== "Suspended";
+      cluster = waiting ? await waitUntilHealthy(id, ins.name as string, ins.waitTimeoutMinutes as number) : await consoleClient().getCluster(id);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isNotFound(err)) throw await notReadyError(err, id, ins, news);
     }
     if (!cluster) throw new Error(`Cluster ${id} no longer exists: run \`pulumi refresh\` and then \`pulumi up\` to create it again.`);
     const outs = clusterOutputs(cluster, ins);
     // PATCH may be applied asynchronously: report what was asked for.
-    return { outs: { ...outs, ...patch } };
+    return { outs: { ...outs, ...patch, ...ownerProps(news) } };
   },
 
   async delete(id: string, props: Props): Promise<void> {
-    recorded(id, props);
+    recorded("cluster", id, props);
     await ignoreNotFound(() => consoleClient().deleteCluster(id));
     invalidateCluster(id);
   },

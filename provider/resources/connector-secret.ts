@@ -1,14 +1,18 @@
 /**
  * Dynamic provider of `camunda.ConnectorSecret`: one connector secret of a cluster. The value is updated in place
- * (PUT) and always kept as a Pulumi secret. A secret that already exists with the same name is adopted (its value
- * set), so a run interrupted after the create converges. Id: `<clusterId>/<secretName>`.
+ * (PUT) and always kept as a Pulumi secret. A secret of that name that existed before is someone else's: the create
+ * fails, unless `adoptExisting: true` takes it over (announced). A run interrupted after the create converges through
+ * the create journal (recovery.ts). Id: `<clusterId>/<secretName>`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { CamundaApiError } from "../errors";
 import { checkInputs, parseInputs } from "./check";
-import { configure, consoleClient } from "./context";
+import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { connectorSecretInputsSchema, isUnknown } from "./inputs";
-import { coalesced, invalidateCluster } from "./read-cache";
+import { connectorSecretInputsSchema, isUnknown, type ConnectorSecretInputs } from "./inputs";
+import { claim, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
+import { coalesced, invalidateCluster, snapshot } from "./read-cache";
+import { recoverableCreate } from "./recovery";
 
 type Props = Record<string, unknown>;
 
@@ -20,55 +24,117 @@ export function parseSecretId(id: string): { clusterId: string; name: string } {
   return { clusterId: id.slice(0, i), name: id.slice(i + 1) };
 }
 
+function outputs(clusterId: string, name: string, value: unknown, props: Props, extra: Props = {}): Props {
+  return { clusterId, name, value, ...(props.adoptExisting !== undefined ? { adoptExisting: props.adoptExisting } : {}), ...extra, ...ownerProps(props) };
+}
+
 export const connectorSecretProvider = {
   async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
     configure(req);
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    return checkInputs(connectorSecretInputsSchema, "ConnectorSecret", news);
+    const checked = checkInputs(connectorSecretInputsSchema, "ConnectorSecret", news);
+    if (checked.failures?.length) return checked;
+    const { clusterId, name } = checked.inputs as ConnectorSecretInputs;
+    if (isUnknown(clusterId) || isUnknown(name)) return checked;
+    const conflict = claim(
+      `secret/${clusterId}/${name}`,
+      ownerOf(news),
+      "name",
+      `the connector secret ${JSON.stringify(name)} of cluster ${clusterId}`,
+      "declare each secret once (destroying one would delete the other's secret)",
+    );
+    return conflict ? { inputs: news, failures: [conflict] } : checked;
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    recorded("secret", id, olds);
     const replaces: string[] = [];
     if (isUnknown(news.clusterId) || news.clusterId !== olds.clusterId) replaces.push("clusterId");
     if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
     const valueChanged = isUnknown(news.value) || news.value !== olds.value;
-    return { changes: replaces.length > 0 || valueChanged, replaces, deleteBeforeReplace: false };
+    const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false); // recorded only: it acts at create
+    return { changes: replaces.length > 0 || valueChanged || adoptChanged, replaces, deleteBeforeReplace: false };
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const v = { inputs: parseInputs(connectorSecretInputsSchema, "ConnectorSecret", inputs) };
-    const clusterId = v.inputs.clusterId as string;
-    const name = v.inputs.name as string;
-    const value = v.inputs.value as string;
-    await consoleClient().createSecret(clusterId, name, value);
+    const ins = parseInputs(connectorSecretInputsSchema, "ConnectorSecret", inputs);
+    const clusterId = ins.clusterId as string;
+    const name = ins.name as string;
+    const value = ins.value as string;
+    const client = consoleClient();
+    const key = `${clusterId}/${name}`;
+    let listedBefore: string | null = null;
+    const { result, recovered } = await recoverableCreate<{ adopted: boolean }>({
+      kind: "secret",
+      ownership: ownershipOf(inputs),
+      declaration: { clusterId, name },
+      now: () => client.serverNow(),
+      snapshot: async () => {
+        listedBefore = (await snapshot(`secrets/${clusterId}`, () => client.listSecrets(clusterId))).get(name) ?? null;
+        return listedBefore === null ? [] : [key];
+      },
+      recover: async (_pending, isOurs) => {
+        // An interrupted run of this resource created the secret when it exists now and did not exist before its intent.
+        if (!isOurs(key) || !(await client.listSecrets(clusterId)).has(name)) return undefined;
+        try {
+          await client.updateSecret(clusterId, name, value);
+          return { adopted: false };
+        } catch (err) {
+          if (isNotFound(err)) return undefined; // a deleted secret that lingers in the listing
+          throw err;
+        }
+      },
+      create: async (isOurs) =>
+        client.createSecret(clusterId, name, value, {
+          // Claimed by another resource's journal: never this call's, whatever the listing shows (the declared value
+          // as "before" makes the client treat any listed secret as one that existed before).
+          before: isOurs(key) ? listedBefore : (listedBefore ?? value),
+          adoptExisting: ins.adoptExisting === true,
+        }),
+      idOf: () => key,
+      refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
+    });
+    if (recovered) progress(`connector secret ${JSON.stringify(name)} was created by an interrupted run of this resource: adopting it`);
+    if (result.adopted) {
+      progress(
+        `connector secret ${JSON.stringify(name)} existed on cluster ${clusterId} and is adopted (adoptExisting: true): ` +
+          "its value is now the declared one, and destroying this resource deletes it",
+      );
+    }
     invalidateCluster(clusterId);
-    return { id: `${clusterId}/${name}`, outs: { clusterId, name, value } };
+    return { id: `${clusterId}/${name}`, outs: outputs(clusterId, name, value, inputs, result.adopted ? { adopted: true } : {}) };
   },
 
-  async read(id: string): Promise<dynamic.ReadResult> {
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    recorded("secret", id, props);
     const { clusterId, name } = parseSecretId(id);
-    let secrets: Record<string, string>;
+    let secrets: Map<string, string>;
     try {
       secrets = await coalesced(`secrets:${clusterId}`, () => consoleClient().listSecrets(clusterId));
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
     }
-    if (!Object.prototype.hasOwnProperty.call(secrets, name)) return {};
-    return { id, props: { clusterId, name, value: secrets[name] } };
+    const value = secrets.get(name);
+    if (value === undefined) return {};
+    return { id, props: outputs(clusterId, name, value, props, props.adopted ? { adopted: true } : {}) };
   },
 
-  async update(id: string, _olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const v = { inputs: parseInputs(connectorSecretInputsSchema, "ConnectorSecret", news) };
+  async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    recorded("secret", id, olds);
+    const ins = parseInputs(connectorSecretInputsSchema, "ConnectorSecret", news);
     const { clusterId, name } = parseSecretId(id);
-    await consoleClient().updateSecret(clusterId, name, v.inputs.value as string);
-    invalidateCluster(clusterId);
-    return { outs: { clusterId, name, value: v.inputs.value } };
+    if (ins.value !== olds.value) {
+      await consoleClient().updateSecret(clusterId, name, ins.value as string);
+      invalidateCluster(clusterId);
+    }
+    return { outs: outputs(clusterId, name, ins.value, news, olds.adopted ? { adopted: true } : {}) };
   },
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: Props): Promise<void> {
+    recorded("secret", id, props);
     const { clusterId, name } = parseSecretId(id);
     await ignoreNotFound(() => consoleClient().deleteSecret(clusterId, name));
     invalidateCluster(clusterId);

@@ -3,11 +3,12 @@
  * Console API client built from it. Credentials are read here at run time, never captured in a serialized closure.
  */
 import { createConsoleClient, resolveSettings, type ConsoleClient, type Settings } from "../api";
-import type { JournalScope } from "./journal";
+import { Journal } from "./journal";
 
 let stackConfig: Record<string, string> = {};
 let settings: Settings | undefined;
 let client: ConsoleClient | undefined;
+let journal: Journal | undefined;
 
 /** The subset of Pulumi's ConfigureRequest the providers use. */
 export interface ConfigureRequestLike {
@@ -37,6 +38,7 @@ export function configure(req: ConfigureRequestLike): void {
     stackConfig = next;
     settings = undefined;
     client = undefined;
+    journal = undefined;
   }
 }
 
@@ -46,8 +48,24 @@ export function configure(req: ConfigureRequestLike): void {
  * Throws a CamundaConfigError naming the setting.
  */
 export function currentSettings(): Settings {
-  settings ??= resolveSettings((key) => stackConfig[key], process.env);
+  if (!settings) {
+    const resolved = resolveSettings((key) => stackConfig[key], process.env);
+    // The folders that will hold tokens and the create journal must be this user's own: refused at preview.
+    new Journal(journalScopeOf(resolved)).ensureFolder();
+    settings = resolved;
+  }
   return settings;
+}
+
+const CACHE_DIR_SETTING = "camunda:tokenCacheDir (or CAMUNDA_TOKEN_CACHE_DIR)";
+
+function journalScopeOf(s: Settings) {
+  return {
+    baseUrl: s.baseUrl,
+    clientSecret: s.clientSecret,
+    parentDir: s.stateDir,
+    setting: CACHE_DIR_SETTING,
+  };
 }
 
 /** The process's Console API client; built lazily so that a no-change preview makes no request at all. */
@@ -56,10 +74,10 @@ export function consoleClient(): ConsoleClient {
   return client;
 }
 
-/** Where the create journal of this credential lives (see journal.ts). */
-export function journalScope(): JournalScope {
-  const s = currentSettings();
-  return { baseUrl: s.baseUrl, clientId: s.clientId, cacheDir: s.tokenCacheDir };
+/** The create journal of this Console API and credential (see journal.ts). */
+export function currentJournal(): Journal {
+  journal ??= new Journal(journalScopeOf(currentSettings()));
+  return journal;
 }
 
 /** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */

@@ -17,6 +17,32 @@ function orUnknown<T extends z.ZodTypeAny>(schema: T) {
   return z.union([z.literal(UNKNOWN), schema]);
 }
 
+/** Names that JavaScript objects on either side of the API (theirs, the SDKs', ours) cannot hold as plain keys. */
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+// Control characters (C0, DEL, C1), and invisible format characters: zero-width spaces and joiners, bidi controls, BOM.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+
+/**
+ * Why the Console API (or the objects that carry names through it) cannot round-trip `name`, or undefined:
+ * reserved object keys, control characters, invisible characters (which also make look-alike names).
+ */
+export function nameProblem(name: string): string | undefined {
+  if (RESERVED_NAMES.has(name)) return `${JSON.stringify(name)} is a reserved name that does not survive the round trip through the API: choose another`;
+  if (CONTROL.test(name)) return "contains a control character (a line break, tab or similar): remove it";
+  if (INVISIBLE.test(name)) return "contains an invisible character (a zero-width space, joiner, direction mark or similar): remove it";
+  return undefined;
+}
+
+/** Adds the round-trip check of `nameProblem` to a string schema (`what` starts the message, e.g. "name"). */
+function roundTrips<T extends z.ZodType<string>>(schema: T, what: string) {
+  return schema.superRefine((value, ctx) => {
+    const problem = nameProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `${what} ${problem}` });
+  });
+}
+
 export const CLUSTER_STAGES = ["dev", "test", "stage", "prod"] as const;
 export const CLIENT_PERMISSIONS = ["Zeebe", "Operate", "Tasklist", "Optimize", "Secrets"] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
@@ -29,11 +55,14 @@ const clusterIdSchema = z
 
 export const clusterInputsSchema = z.strictObject({
   name: orUnknown(
-    z
-      .string({ error: "name is required: give the cluster a name of 1 to 50 characters" })
-      .trim()
-      .min(1, "name must not be empty: give the cluster a name of 1 to 50 characters")
-      .max(50, "name is longer than 50 characters: shorten it"),
+    roundTrips(
+      z
+        .string({ error: "name is required: give the cluster a name of 1 to 50 characters" })
+        .trim()
+        .min(1, "name must not be empty: give the cluster a name of 1 to 50 characters")
+        .max(50, "name is longer than 50 characters: shorten it"),
+      "name",
+    ),
   ),
   region: orUnknown(
     z.string({ error: "region is required: a region's name, e.g. \"Belgium, Europe (europe-west1)\", or its uuid" }).trim().min(1, "region must not be empty: use a region's name or uuid"),
@@ -44,7 +73,12 @@ export const clusterInputsSchema = z.strictObject({
   channel: orUnknown(z.string().trim().min(1, "channel must not be empty: use \"Stable\", \"Alpha\" or a channel uuid")).default("Stable"),
   generation: orUnknown(z.string().trim().min(1, "generation must not be empty: omit it for the channel's default")).optional(),
   autoUpdate: orUnknown(z.boolean({ error: "autoUpdate must be true or false" })).default(true),
-  description: orUnknown(z.string().max(150, "description is longer than 150 characters: shorten it")).optional(),
+  description: orUnknown(
+    z
+      .string()
+      .max(150, "description is longer than 150 characters: shorten it")
+      .refine((d) => !CONTROL.test(d), "description contains a control character (a line break, tab or similar): remove it"),
+  ).optional(),
   stageLabel: orUnknown(
     z.enum(CLUSTER_STAGES, { error: `stageLabel must be one of ${CLUSTER_STAGES.join(", ")}` }),
   ).optional(),
@@ -54,11 +88,14 @@ export const clusterInputsSchema = z.strictObject({
 });
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
 
-const clientNameSchema = z
-  .string({ error: "name is required: give the client a name of 1 to 50 characters without spaces" })
-  .min(1, "name must not be empty: give the client a name of 1 to 50 characters without spaces")
-  .max(50, "name is longer than 50 characters: shorten it")
-  .regex(/^\S+$/, "name must not contain spaces: use dashes or underscores, e.g. \"order-worker\"");
+const clientNameSchema = roundTrips(
+  z
+    .string({ error: "name is required: give the client a name of 1 to 50 characters without spaces" })
+    .min(1, "name must not be empty: give the client a name of 1 to 50 characters without spaces")
+    .max(50, "name is longer than 50 characters: shorten it")
+    .regex(/^\S+$/, "name must not contain spaces: use dashes or underscores, e.g. \"order-worker\""),
+  "name",
+);
 
 export const zeebeClientInputsSchema = z.strictObject({
   clusterId: orUnknown(clusterIdSchema),
@@ -98,7 +135,12 @@ const ipEntrySchema = z.strictObject({
         error: (iss) => `ip ${JSON.stringify(iss.input)} is not an IPv4/IPv6 address or CIDR block: write e.g. "203.0.113.0/24" or "2001:db8::/32"`,
       }),
   ),
-  description: orUnknown(z.string().max(100, "description is longer than 100 characters: shorten it")).default(""),
+  description: orUnknown(
+    z
+      .string()
+      .max(100, "description is longer than 100 characters: shorten it")
+      .refine((d) => !CONTROL.test(d), "description contains a control character (a line break, tab or similar): remove it"),
+  ).default(""),
 });
 
 export const ipAllowlistInputsSchema = z.strictObject({
@@ -138,15 +180,19 @@ export function normalizeIp(value: string): string {
 export const connectorSecretInputsSchema = z.strictObject({
   clusterId: orUnknown(clusterIdSchema),
   name: orUnknown(
-    z
-      .string({ error: "name is required: a secret name of 1 to 49 characters, e.g. \"SLACK_TOKEN\"" })
-      .min(1, "name must not be empty: use a secret name of 1 to 49 characters, e.g. \"SLACK_TOKEN\"")
-      .max(49, "name is 50 characters or longer: the Console API allows at most 49")
-      .regex(/^[A-Za-z0-9_-]+$/, "name may only contain letters, digits, underscores and dashes, e.g. \"SLACK_TOKEN\""),
+    roundTrips(
+      z
+        .string({ error: "name is required: a secret name of 1 to 49 characters, e.g. \"SLACK_TOKEN\"" })
+        .min(1, "name must not be empty: use a secret name of 1 to 49 characters, e.g. \"SLACK_TOKEN\"")
+        .max(49, "name is 50 characters or longer: the Console API allows at most 49")
+        .regex(/^[A-Za-z0-9_-]+$/, "name may only contain letters, digits, underscores and dashes, e.g. \"SLACK_TOKEN\""),
+      "name",
+    ),
   ),
   value: orUnknown(
     z.string({ error: "value is required: pass the secret value, e.g. `config.requireSecret(\"slack\")`" }).min(1, "value must not be empty"),
   ),
+  adoptExisting: orUnknown(z.boolean({ error: "adoptExisting must be true or false" })).optional(),
 });
 export type ConnectorSecretInputs = z.infer<typeof connectorSecretInputsSchema>;
 
@@ -156,7 +202,7 @@ export interface CheckFailure {
 }
 
 /**
- * Validates raw inputs (the engine's `news`, less `__provider`) and returns either the parsed inputs or one failure
+ * Validates raw inputs (the engine's `news`, less the hidden `__provider` and `__owner`) and returns either the parsed inputs or one failure
  * per problem, each naming its field, in the shape Pulumi's `check` expects.
  */
 export function validate<T>(
@@ -166,7 +212,7 @@ export function validate<T>(
 ): { inputs: T; failures: [] } | { inputs: undefined; failures: CheckFailure[] } {
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (k !== "__provider" && v !== undefined && v !== null) input[k] = v;
+    if (k !== "__provider" && k !== "__owner" && v !== undefined && v !== null) input[k] = v;
   }
   const result = schema.safeParse(input);
   if (result.success) return { inputs: result.data, failures: [] };

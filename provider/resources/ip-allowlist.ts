@@ -5,9 +5,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { readClusterCached } from "./cluster";
 import { checkInputs, parseInputs } from "./check";
-import { configure, consoleClient } from "./context";
+import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { ipAllowlistInputsSchema, isUnknown, normalizeIp, type IpAllowlistEntry } from "./inputs";
+import { ipAllowlistInputsSchema, isUnknown, normalizeIp, type IpAllowlistEntry, type IpAllowlistInputs } from "./inputs";
+import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps } from "./ownership";
 import { invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -35,7 +36,18 @@ export const ipAllowlistProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    return checkInputs(ipAllowlistInputsSchema, "IpAllowlist", news);
+    const checked = checkInputs(ipAllowlistInputsSchema, "IpAllowlist", news);
+    if (checked.failures?.length) return checked;
+    const { clusterId } = checked.inputs as IpAllowlistInputs;
+    if (isUnknown(clusterId)) return checked;
+    const conflict = claim(
+      `allowlist/${clusterId}`,
+      ownerOf(news),
+      "clusterId",
+      `the IP allowlist of cluster ${clusterId}`,
+      "one IpAllowlist holds a cluster's whole list: merge their entries into one resource",
+    );
+    return conflict ? { inputs: news, failures: [conflict] } : checked;
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -52,14 +64,14 @@ export const ipAllowlistProvider = {
     const clusterId = v.inputs.clusterId as string;
     const entries = entriesOf(v.inputs.entries);
     await put(clusterId, entries);
-    return { id: clusterId, outs: { clusterId, entries } };
+    return { id: clusterId, outs: { clusterId, entries, ...ownerProps(inputs) } };
   },
 
-  async read(id: string): Promise<dynamic.ReadResult> {
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
     try {
       const cluster = await readClusterCached(id);
       const c = cluster as typeof cluster & { ipallowlist?: unknown; ipwhitelist?: unknown };
-      return { id, props: { clusterId: id, entries: entriesOf(c.ipallowlist ?? c.ipwhitelist ?? []) } };
+      return { id, props: { clusterId: id, entries: entriesOf(c.ipallowlist ?? c.ipwhitelist ?? []), ...ownerProps(props) } };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
@@ -70,10 +82,16 @@ export const ipAllowlistProvider = {
     const v = { inputs: parseInputs(ipAllowlistInputsSchema, "IpAllowlist", news) };
     const entries = entriesOf(v.inputs.entries);
     await put(id, entries);
-    return { outs: { clusterId: id, entries } };
+    return { outs: { clusterId: id, entries, ...ownerProps(news) } };
   },
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, props: Props): Promise<void> {
+    // The list moved to another IpAllowlist of this program (created in this run): clearing it would empty that one's.
+    const successor = claimedByOther(`allowlist/${id}`, ownerOf(props));
+    if (successor) {
+      progress(`the IP allowlist of cluster ${id} is now managed by ${ownerLabel(successor)}: it is left as that resource set it`);
+      return;
+    }
     await ignoreNotFound(() => put(id, []));
   },
 };

@@ -24,7 +24,15 @@ export async function coalesced<T>(key: string, load: () => Promise<T>, ttlMs = 
   return value;
 }
 
-/** Forgets every cached read of a cluster (its record, clients and secrets). */
+/**
+ * A listing taken before creates ("what existed before"): shared by the creates of one wave and, unlike `coalesced`
+ * reads, not dropped by writes — a listing taken before a create stays a valid "before" for it.
+ */
+export function snapshot<T>(key: string, load: () => Promise<T>): Promise<T> {
+  return coalesced(`before/${key}`, load);
+}
+
+/** Forgets every cached read of a cluster (its record, clients and secrets); snapshots stay. */
 export function invalidateCluster(clusterId: string): void {
   for (const key of entries.keys()) {
     if (key.includes(`:${clusterId}`)) entries.delete(key);

@@ -8,13 +8,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { connectionBundle } from "./bundle";
 import { readClusterCached } from "./cluster";
 import { checkInputs, parseInputs } from "./check";
-import { configure, consoleClient, journalScope, progress } from "./context";
-import { journalClear, journalForget, journalInterrupted, journalRecord } from "./journal";
+import { configure, consoleClient, progress } from "./context";
 import { CamundaApiError } from "../errors";
 import type { CreatedClusterClient } from "../schemas/api";
+import { claim, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
+import { recoverableCreate, type Ownership } from "./recovery";
 import { ignoreNotFound, isNotFound } from "./errors";
-import { CLIENT_PERMISSIONS, isUnknown, zeebeClientInputsSchema, type ZeebeClientInputs } from "./inputs";
-import { coalesced, invalidateCluster } from "./read-cache";
+import { CLIENT_PERMISSIONS, isUnknown, zeebeClientInputsSchema, type ClientPermission, type ZeebeClientInputs } from "./inputs";
+import { coalesced, invalidateCluster, snapshot } from "./read-cache";
 
 type Props = Record<string, unknown>;
 
@@ -50,42 +51,47 @@ function sameSet(a: readonly unknown[] | undefined, b: readonly unknown[] | unde
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
-async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
+/** Creates the client once, or recovers what this very resource's interrupted run created (recovery.ts). */
+async function createRecoverable(ins: ZeebeClientInputs, owned: Ownership | undefined): Promise<{ created: CreatedClusterClient; recovered: boolean }> {
+  const clusterId = ins.clusterId as string;
+  const name = ins.name as string;
+  const permissions = ins.permissions as ClientPermission[] | undefined;
+  const client = consoleClient();
+  const body = { clientName: name, ...(permissions ? { permissions } : {}) };
+  const sameName = async () => (await client.listClients(clusterId)).filter((c) => c.name === name);
+  const { result, recovered } = await recoverableCreate<CreatedClusterClient>({
+    kind: "client",
+    ownership: owned,
+    declaration: { clusterId, name },
+    now: () => client.serverNow(),
+    snapshot: async () =>
+      (await snapshot(`clients/${clusterId}`, () => client.listClients(clusterId))).filter((c) => c.name === name).map((c) => c.clientId),
+    recover: async (pending, isOurs) => {
+      const found = (await sameName()).find((c) => isOurs(c.clientId) && (pending.id === undefined || c.clientId === pending.id));
+      return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
+    },
+    create: (isOurs) => client.createClient(clusterId, body, (c) => isOurs(c.clientId)),
+    idOf: (c) => c.clientId,
+    refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
+  });
+  return { created: result, recovered };
+}
+
+async function createOnce(ins: ZeebeClientInputs, owned: Ownership | undefined): Promise<Props> {
   const clusterId = ins.clusterId as string;
   const permissions = ins.permissions as string[] | undefined;
   const client = consoleClient();
-  const body = {
-    clientName: ins.name as string,
-    ...(permissions ? { permissions: permissions as (typeof CLIENT_PERMISSIONS)[number][] } : {}),
-  };
-  const scope = journalScope();
-  const identity = [clusterId, ins.name as string];
-  let created: CreatedClusterClient;
-  const pending = journalInterrupted(scope, "client", identity);
-  journalRecord(scope, "client", identity, { ...(pending?.id ? { id: pending.id } : {}), at: client.serverNow() });
-  try {
-    created = await client.createClient(clusterId, body);
-  } catch (err) {
-    const duplicate = err instanceof CamundaApiError && err.status === 400 && /unique/i.test(err.serviceMessage);
-    if (!duplicate || !pending) {
-      if (err instanceof CamundaApiError && err.status >= 400 && err.status < 500) journalClear(scope, "client", identity);
-      throw err;
-    }
-    // The name is taken and an interrupted run of this program meant to create it (it may have died before the
-    // answer arrived): that client's secret is lost, so replace it. A same-named client the journal does not know
-    // belongs to someone else and is left alone (the error above says how to proceed).
-    const orphan = pending.id ?? (await client.listClients(clusterId)).find((c) => c.name === body.clientName)?.clientId;
-    progress(`client ${JSON.stringify(ins.name)} was created by an interrupted run and its secret is lost: replacing it`);
-    if (orphan) await ignoreNotFound(() => client.deleteClient(clusterId, orphan));
-    created = await client.createClient(clusterId, body);
-  }
-  journalRecord(scope, "client", identity, { id: created.clientId, at: client.serverNow() });
+  let { created, recovered } = await createRecoverable(ins, owned);
   if (!created.clientSecret) {
-    // The create response was lost and the client found by name: its secret is gone, so make a new one.
-    progress(`client ${JSON.stringify(ins.name)} was created but its secret was lost in transit; replacing it`);
+    // This resource created the client, but the answer with its secret was lost (with an interrupted run, or in
+    // transit): the secret cannot be read again, so the client is replaced.
+    progress(
+      `client ${JSON.stringify(ins.name)} (${created.clientId}) was created by ${recovered ? "an interrupted run of this resource" : "this run"} ` +
+        "but its secret was lost in transit: replacing it",
+    );
     await ignoreNotFound(() => client.deleteClient(clusterId, created.clientId));
-    created = await client.createClient(clusterId, body);
-    journalRecord(scope, "client", identity, { id: created.clientId, at: client.serverNow() });
+    invalidateCluster(clusterId);
+    ({ created } = await createRecoverable(ins, owned));
     if (!created.clientSecret) throw new Error(`Client ${JSON.stringify(ins.name)}: the Console API returned no secret`);
   }
   invalidateCluster(clusterId);
@@ -131,8 +137,8 @@ async function createOnce(ins: ZeebeClientInputs): Promise<Props> {
 }
 
 /** The engine recorded this client: its create journal entry is no longer needed. */
-function recorded(id: string, props: Props): void {
-  journalForget(journalScope(), "client", [props.clusterId, props.name], parseClientId(id).clientId);
+function forgetJournal(id: string, props: Props): void {
+  recorded("client", parseClientId(id).clientId, props);
 }
 
 export const zeebeClientProvider = {
@@ -141,11 +147,22 @@ export const zeebeClientProvider = {
   },
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    return checkInputs(zeebeClientInputsSchema, "ZeebeClient", news);
+    const checked = checkInputs(zeebeClientInputsSchema, "ZeebeClient", news);
+    if (checked.failures?.length) return checked;
+    const { clusterId, name } = checked.inputs as ZeebeClientInputs;
+    if (isUnknown(clusterId) || isUnknown(name)) return checked;
+    const conflict = claim(
+      `client/${clusterId}/${name}`,
+      ownerOf(news),
+      "name",
+      `the client ${JSON.stringify(name)} of cluster ${clusterId}`,
+      "client names are unique in a cluster: give one of them another name",
+    );
+    return conflict ? { inputs: news, failures: [conflict] } : checked;
   },
 
   async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    recorded(id, olds);
+    forgetJournal(id, olds);
     const replaces: string[] = [];
     if (isUnknown(news.clusterId) || news.clusterId !== olds.clusterId) replaces.push("clusterId");
     if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
@@ -167,12 +184,12 @@ export const zeebeClientProvider = {
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
     const v = { inputs: parseInputs(zeebeClientInputsSchema, "ZeebeClient", inputs) };
-    const outs = await createOnce(v.inputs);
-    return { id: `${outs.clusterId}/${outs.clientId}`, outs };
+    const outs = await createOnce(v.inputs, ownershipOf(inputs));
+    return { id: `${outs.clusterId}/${outs.clientId}`, outs: { ...outs, ...ownerProps(inputs) } };
   },
 
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
-    recorded(id, props);
+    forgetJournal(id, props);
     const { clusterId, clientId } = parseClientId(id);
     let clients;
     try {
@@ -226,7 +243,7 @@ export const zeebeClientProvider = {
   },
 
   async delete(id: string, props: Props): Promise<void> {
-    recorded(id, props);
+    forgetJournal(id, props);
     const { clusterId, clientId } = parseClientId(id);
     await ignoreNotFound(() => consoleClient().deleteClient(clusterId, clientId));
     invalidateCluster(clusterId);

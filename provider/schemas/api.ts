@@ -129,7 +129,23 @@ export const connectionDetailsSchema = z.looseObject({
 });
 export type ConnectionDetails = z.infer<typeof connectionDetailsSchema>;
 
-export const clusterSecretsSchema = z.record(z.string(), z.string());
+/**
+ * `ClusterSecrets`: name → value. Parsed into a Map from the JSON object's own entries, so that every name (even
+ * `__proto__`, which a plain object would turn into its prototype) round-trips.
+ */
+export const clusterSecretsSchema = z
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), "expected an object of secret names and values")
+  .transform((o, ctx) => {
+    const out = new Map<string, string>();
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v !== "string") {
+        ctx.addIssue({ code: "custom", path: [k], message: "expected a string value" });
+        return z.NEVER;
+      }
+      out.set(k, v);
+    }
+    return out;
+  });
 
 export const memberSchema = z.looseObject({
   name: z.string().optional(),

@@ -99,6 +99,18 @@ export function prepareProgram(programDir: string, into: string): string {
 let counter = 0;
 
 export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) => Promise<T>): Promise<T> {
+  return withStacks(opts, [opts.stackName ?? `t${process.pid}x${counter++}`], ([s]) => fn(s));
+}
+
+/**
+ * Several stacks of one project in one program folder with one file backend (the everyday dev/prod layout), each
+ * with its own config (`opts.config` plus `configs[i]`). Every stack is destroyed and removed at the end.
+ */
+export async function withStacks<T>(
+  opts: RunStackOptions & { configs?: ConfigMap[] },
+  stackNames: string[],
+  fn: (stacks: EngineStack[]) => Promise<T>,
+): Promise<T> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-camunda-test-"));
   const backendDir = path.join(tmp, "backend");
   const pulumiHome = path.join(tmp, "home");
@@ -116,19 +128,36 @@ export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) =
     PULUMI_CREDENTIAL_STORE: "plaintext",
     ...opts.env,
   };
-  const stackName = opts.stackName ?? `t${process.pid}x${counter++}`;
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName, workDir },
-    { pulumiCommand, pulumiHome, envVars, workDir },
-  );
-  if (opts.config) await stack.setAllConfig(opts.config);
+  const stacks: EngineStack[] = [];
+  try {
+    for (const [i, stackName] of stackNames.entries()) {
+      const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand, pulumiHome, envVars, workDir });
+      const config = { ...opts.config, ...opts.configs?.[i] };
+      if (Object.keys(config).length) await stack.setAllConfig(config);
+      stacks.push(engineStack(stack, stackName, workDir, backendDir, { ...envVars, PULUMI_HOME: pulumiHome }));
+    }
+    return await fn(stacks);
+  } finally {
+    for (const s of stacks) {
+      try {
+        if (!opts.skipDestroy) await s.stack.destroy({ color: "never" });
+        await s.stack.workspace.removeStack(s.stack.name, { force: true });
+      } catch {
+        // The test already failed or cleaned up; the temporary backend goes away below either way.
+      }
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function engineStack(stack: Stack, stackName: string, workDir: string, backendDir: string, env: Record<string, string>): EngineStack {
   const output: string[] = [];
   const onOutput = (line: string) => output.push(line);
-  const es: EngineStack = {
+  return {
     stack,
     workDir,
     backendDir,
-    env: { ...envVars, PULUMI_HOME: pulumiHome },
+    env,
     output,
     up: () => stack.up({ onOutput, color: "never" }),
     preview: (o) => stack.preview({ onOutput, color: "never", expectNoChanges: o?.expectNoChanges }),
@@ -144,15 +173,4 @@ export async function withStack<T>(opts: RunStackOptions, fn: (s: EngineStack) =
     },
     rawBackendText: () => listFiles(path.join(backendDir, ".pulumi")).map((f) => fs.readFileSync(f, "utf8")).join("\n"),
   };
-  try {
-    return await fn(es);
-  } finally {
-    try {
-      if (!opts.skipDestroy) await stack.destroy({ color: "never" });
-      await stack.workspace.removeStack(stackName, { force: true });
-    } catch {
-      // The test already failed or cleaned up; the temporary backend goes away below either way.
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
 }

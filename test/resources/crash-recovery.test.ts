@@ -1,8 +1,10 @@
 /**
- * What an interrupted run leaves behind is repaired by the next create, at the provider level (the reliability suite
- * does the same through the real engine with SIGKILL): a cluster created by a run that died while waiting for it is
- * adopted, not created twice; a client whose create response died with the run is replaced (its secret is lost);
- * a same-named client the program never created is left alone; a connector secret that exists is adopted.
+ * What an interrupted run leaves behind is repaired by the next create of the very same resource, at the provider
+ * level (the reliability suite does the same through the real engine with SIGKILL), and nothing else is ever taken:
+ * a cluster created by a run that died while waiting for it is adopted, not created twice, but only by the resource
+ * (owner) that journalled it and only when it matches the declaration; a client whose create response died with the
+ * run is replaced (its secret is lost); same-named clients and secrets that existed before are left alone, even
+ * after a dropped connection; a planted or forged journal entry is ignored.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +12,9 @@ import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createConsoleClient, resetTokenProviders, resolveSettings } from "../../provider/api";
 import { providers } from "../../provider/resources";
-import { journalFind, journalRecord } from "../../provider/resources/journal";
+import { Journal, type JournalEntry } from "../../provider/resources/journal";
+import { clearClaims } from "../../provider/resources/ownership";
+import { clearReadCache } from "../../provider/resources/read-cache";
 
 let emu: Emulator;
 let cacheDir: string;
@@ -28,97 +32,172 @@ afterAll(async () => {
 });
 beforeEach(() => {
   emu.reset();
+  emu.setFaults({});
   resetTokenProviders();
+  clearReadCache();
+  clearClaims();
   fs.rmSync(path.join(cacheDir, "pulumi-camunda-journal"), { recursive: true, force: true });
 });
 
-const scope = () => ({ baseUrl: emu.url, clientId: emu.credentials.clientId, cacheDir });
+const owner = (name: string, stack = "dev", type = "Cluster") => JSON.stringify(["proj", stack, type, name]);
+const journal = () =>
+  new Journal({ baseUrl: emu.url, clientSecret: emu.credentials.clientSecret, parentDir: cacheDir, setting: "camunda:tokenCacheDir" });
 const api = () => createConsoleClient(resolveSettings(() => undefined, process.env));
+/** An entry as an interrupted run (another process) left it. */
+const interrupted = (e: Omit<JournalEntry, "by">): JournalEntry => ({ ...e, by: "an-interrupted-run" });
 
-async function seedCluster(name: string): Promise<{ clusterId: string; body: Record<string, string> }> {
+async function params() {
   const p = await api().getParameters();
-  const body = {
-    name,
+  return {
     regionId: p.regions[0].uuid,
     planTypeId: p.clusterPlanTypes[0].uuid,
     channelId: p.channels[0].uuid,
     generationId: p.channels[0].defaultGeneration.uuid,
-  };
-  const { clusterId } = await api().createCluster(body);
-  return { clusterId, body };
-}
-
-it("adopts the cluster an interrupted run created for the same declaration", async () => {
-  const { clusterId, body } = await seedCluster("orders");
-  journalRecord(scope(), "cluster", [body.name, body.regionId, body.planTypeId, body.channelId], { id: clusterId, at: Date.now(), by: "an-interrupted-run" });
-  const p = await api().getParameters();
-  const created = await providers.cluster.create({
-    name: "orders",
     region: p.regions[0].name,
     plan: p.clusterPlanTypes[0].name,
     channel: p.channels[0].name,
-  });
-  expect(created.id).toBe(clusterId);
-  expect(emu.state().clusters).toHaveLength(1);
+  };
+}
 
-  // Without a journal entry a same-named cluster is someone else's: a new one is created.
-  const second = await providers.cluster.create({ name: "orders", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name });
-  expect(second.id).not.toBe(clusterId);
+async function seedCluster(name: string): Promise<string> {
+  const p = await params();
+  const { clusterId } = await api().createCluster({ name, regionId: p.regionId, planTypeId: p.planTypeId, channelId: p.channelId, generationId: p.generationId });
+  return clusterId;
+}
+
+async function healthyCluster(name: string): Promise<string> {
+  const id = await seedCluster(name);
+  emu.setClusterHealthy(id);
+  return id;
+}
+
+const declaration = (name: string, p: Awaited<ReturnType<typeof params>>) => ({ name, regionId: p.regionId, planTypeId: p.planTypeId, channelId: p.channelId });
+
+it("adopts the cluster an interrupted run of the same resource created, and only for that resource", async () => {
+  const p = await params();
+  const at = api().serverNow() - 1000;
+  const clusterId = await seedCluster("orders");
+  journal().record("cluster", owner("orders"), interrupted({ id: clusterId, at, declaration: declaration("orders", p), before: [] }));
+
+  // Another stack's resource of the same declaration never sees that entry: it creates its own cluster.
+  const other = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders", "prod") });
+  expect(other.id).not.toBe(clusterId);
+
+  const created = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders") });
+  expect(created.id).toBe(clusterId);
   expect(emu.state().clusters).toHaveLength(2);
 });
 
-it("replaces a client whose create response died with the run, and leaves other same-named clients alone", async () => {
-  const { clusterId } = await seedCluster("c");
-  await new Promise((r) => setTimeout(r, 400)); // Healthy
+it("never adopts a cluster that does not match the declaration, existed before the intent, or is claimed by another entry", async () => {
+  const p = await params();
+  const older = await seedCluster("orders"); // existed before the intent (taken 10 s later)
+  const at = api().serverNow() + 10_000;
+  // An entry pointing at the older cluster (as a planted one would): it existed before, so it is not adopted.
+  journal().record("cluster", owner("a"), interrupted({ id: older, at, declaration: declaration("orders", p), before: [] }));
+  const a = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("a") });
+  expect(a.id).not.toBe(older);
+
+  // A cluster of another name is never taken for this declaration.
+  const renamed = await seedCluster("payments");
+  journal().record("cluster", owner("b"), interrupted({ id: renamed, at: api().serverNow() - 1000, declaration: declaration("orders", p), before: [] }));
+  const b = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("b") });
+  expect([older, renamed, a.id]).not.toContain(b.id);
+  expect(emu.state().clusters).toHaveLength(4);
+});
+
+it("ignores an entry without a valid MAC (planted by someone without the Console secret)", async () => {
+  const p = await params();
+  const prod = await healthyCluster("orders");
+  const forger = new Journal({ baseUrl: emu.url, clientSecret: "not-the-secret", parentDir: cacheDir, setting: "x" });
+  forger.record("cluster", owner("orders"), interrupted({ id: prod, at: api().serverNow() - 1000, declaration: declaration("orders", p), before: [] }));
+  // Copy the forged entry to the file name the real journal uses for this owner.
+  const real = journal();
+  real.record("cluster", owner("orders"), interrupted({ at: 0, declaration: {}, before: [] }));
+  const [realFile] = fs.readdirSync(real.dir).filter((f) => f.startsWith("cluster-")).map((f) => path.join(real.dir, f))
+    .filter((f) => JSON.parse(fs.readFileSync(f, "utf8")).at === 0);
+  const forged = fs.readdirSync(real.dir).map((f) => path.join(real.dir, f)).find((f) => f !== realFile) as string;
+  fs.copyFileSync(forged, realFile);
+  expect(real.find("cluster", owner("orders"))).toBeUndefined();
+  const created = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders") });
+  expect(created.id).not.toBe(prod);
+});
+
+it("replaces a client whose create response died with the run, and leaves same-named clients of others alone", async () => {
+  const clusterId = await healthyCluster("c");
   const orphan = await api().createClient(clusterId, { clientName: "worker" });
-  journalRecord(scope(), "client", [clusterId, "worker"], { id: orphan.clientId, at: Date.now(), by: "an-interrupted-run" });
-  const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
+  journal().record("client", owner("worker", "dev", "ZeebeClient"), interrupted({ id: orphan.clientId, at: Date.now(), declaration: { clusterId, name: "worker" }, before: [] }));
+  const created = await providers.zeebeClient.create({ clusterId, name: "worker", __owner: owner("worker", "dev", "ZeebeClient") });
   expect(created.outs.clientId).not.toBe(orphan.clientId);
   expect(String(created.outs.clientSecret)).toHaveLength(64);
   expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([created.outs.clientId]);
 
   // A client the program never created keeps its name: the create fails with a hint, nothing is deleted.
   const foreign = await api().createClient(clusterId, { clientName: "reporting" });
-  await expect(providers.zeebeClient.create({ clusterId, name: "reporting" })).rejects.toThrow(
+  await expect(providers.zeebeClient.create({ clusterId, name: "reporting", __owner: owner("reporting", "dev", "ZeebeClient") })).rejects.toThrow(
     /Client names must be unique\. A client of this name already exists on the cluster: choose another name or adopt it with ZeebeClient\.get/,
   );
   expect(emu.state().clients[clusterId].map((c) => c.clientId)).toContain(foreign.clientId);
 });
 
-it("adopts a connector secret that exists and sets the declared value", async () => {
-  const { clusterId } = await seedCluster("s");
-  await api().createSecret(clusterId, "TOKEN", "stale-value");
-  const created = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared-value" });
+it("a dropped create connection never takes a person's same-named client", async () => {
+  const clusterId = await healthyCluster("c");
+  const persons = await api().createClient(clusterId, { clientName: "worker" });
+  emu.setFaults({ dropConnection: { rate: 1, routes: [{ method: "POST", route: "/clusters/:clusterId/clients" }] } });
+  const run = providers.zeebeClient.create({ clusterId, name: "worker", __owner: owner("worker", "dev", "ZeebeClient") });
+  setTimeout(() => emu.setFaults({}), 300);
+  await expect(run).rejects.toThrow(/Client names must be unique/);
+  expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([persons.clientId]);
+});
+
+it("a secret that existed before is neither overwritten nor adopted unless adoptExisting says so", async () => {
+  const clusterId = await healthyCluster("s");
+  await api().createSecret(clusterId, "TOKEN", "hand-made");
+  await expect(providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", __owner: owner("t", "dev", "ConnectorSecret") })).rejects.toThrow(
+    /already exists on the cluster and this resource did not create it: choose another name, or set `adoptExisting: true`/,
+  );
+  expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "hand-made" });
+
+  // With a dropped connection too.
+  emu.setFaults({ dropConnection: { rate: 1, routes: [{ method: "POST", route: "/clusters/:clusterId/secrets" }] } });
+  setTimeout(() => emu.setFaults({}), 300);
+  await expect(providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", __owner: owner("t", "dev", "ConnectorSecret") })).rejects.toThrow(/already exists/);
+  expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "hand-made" });
+
+  const adopted = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", adoptExisting: true, __owner: owner("t", "dev", "ConnectorSecret") });
+  expect(adopted.outs).toMatchObject({ adopted: true, value: "declared" });
+  expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "declared" });
+});
+
+it("adopts the secret its own interrupted run created, and recovers its own lost POST", async () => {
+  const clusterId = await healthyCluster("s2");
+  const o = owner("t", "dev", "ConnectorSecret");
+  journal().record("secret", o, interrupted({ at: Date.now(), declaration: { clusterId, name: "TOKEN" }, before: [] }));
+  await api().createSecret(clusterId, "TOKEN", "what-the-killed-run-wrote"); // the killed run's POST
+  const created = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", __owner: o });
   expect(created.id).toBe(`${clusterId}/TOKEN`);
-  expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "declared-value" });
+  expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "declared" });
+
+  emu.setFaults({ dropConnection: { rate: 1, routes: [{ method: "POST", route: "/clusters/:clusterId/secrets" }] } });
+  setTimeout(() => emu.setFaults({}), 300);
+  const other = await providers.connectorSecret.create({ clusterId, name: "OTHER", value: "v", __owner: owner("o", "dev", "ConnectorSecret") });
+  expect(other.id).toBe(`${clusterId}/OTHER`);
 });
 
 it("adopts the cluster a run killed before the Console API's answer arrived (only the intent was journalled)", async () => {
-  const p = await api().getParameters();
-  const identity = ["intent", p.regions[0].uuid, p.clusterPlanTypes[0].uuid, p.channels[0].uuid];
-  journalRecord(scope(), "cluster", identity, { at: Date.now(), by: "an-interrupted-run" });
-  const { clusterId } = await seedCluster("intent"); // what the killed run's POST created
-  const created = await providers.cluster.create({ name: "intent", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name });
+  const p = await params();
+  const o = owner("intent");
+  journal().record("cluster", o, interrupted({ at: api().serverNow() - 1000, declaration: declaration("intent", p), before: [] }));
+  const clusterId = await seedCluster("intent"); // what the killed run's POST created
+  const created = await providers.cluster.create({ name: "intent", region: p.region, plan: p.plan, __owner: o });
   expect(created.id).toBe(clusterId);
   expect(emu.state().clusters).toHaveLength(1);
 });
 
-it("replaces a client a run killed before the answer arrived (only the intent was journalled)", async () => {
-  const { clusterId } = await seedCluster("c2");
-  await new Promise((r) => setTimeout(r, 400));
-  journalRecord(scope(), "client", [clusterId, "worker"], { at: Date.now(), by: "an-interrupted-run" });
-  const orphan = await api().createClient(clusterId, { clientName: "worker" });
-  const created = await providers.zeebeClient.create({ clusterId, name: "worker" });
-  expect(created.outs.clientId).not.toBe(orphan.clientId);
-  expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([created.outs.clientId]);
-});
-
 it("keeps a client's journal entry until the engine shows it recorded the client, then forgets it", async () => {
-  const { clusterId } = await seedCluster("c3");
-  await new Promise((r) => setTimeout(r, 400));
-  const created = await providers.zeebeClient.create({ clusterId, name: "kept" });
-  const entry = journalFind(scope(), "client", [clusterId, "kept"]);
-  expect(entry?.id).toBe(created.outs.clientId); // a kill now would still find it
-  await providers.zeebeClient.diff(created.id, created.outs, { clusterId, name: "kept" });
-  expect(journalFind(scope(), "client", [clusterId, "kept"])).toBeUndefined();
+  const clusterId = await healthyCluster("c3");
+  const o = owner("kept", "dev", "ZeebeClient");
+  const created = await providers.zeebeClient.create({ clusterId, name: "kept", __owner: o });
+  expect(journal().find("client", o)?.id).toBe(created.outs.clientId); // a kill now would still find it
+  await providers.zeebeClient.diff(created.id, created.outs, { clusterId, name: "kept", __owner: o });
+  expect(journal().find("client", o)).toBeUndefined();
 });

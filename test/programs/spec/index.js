@@ -1,7 +1,8 @@
 "use strict";
 // Declares resources from the JSON stack config `spec`:
 //   { cluster?: ClusterArgs, existingClusterId?: string, clients?: ZeebeClientArgs-without-clusterId[],
-//     allowlist?: entries[], secrets?: { name, secretConfigKey }[], getClient?: "<clusterId>/<clientId>" }
+//     allowlist?: entries[], allowlists?: { resourceName, entries }[],
+//     secrets?: { name, secretConfigKey, resourceName?, adoptExisting? }[], getClient?: "<clusterId>/<clientId>" }
 // Secret values come from secret stack config keys so they never appear in the program text.
 const pulumi = require("@pulumi/pulumi");
 const camunda = require("pulumi-camunda");
@@ -27,12 +28,16 @@ for (const c of spec.clients ?? []) {
 if (spec.allowlist) {
   new camunda.IpAllowlist("allowlist", { clusterId, entries: spec.allowlist });
 }
+for (const a of spec.allowlists ?? []) {
+  new camunda.IpAllowlist(a.resourceName, { clusterId, entries: a.entries });
+}
 const secrets = {};
 for (const s of spec.secrets ?? []) {
-  secrets[s.name] = new camunda.ConnectorSecret(`secret-${s.name}`, {
+  secrets[s.resourceName ?? s.name] = new camunda.ConnectorSecret(s.resourceName ?? `secret-${s.name}`, {
     clusterId,
     name: s.name,
     value: config.requireSecret(s.secretConfigKey),
+    ...(s.adoptExisting !== undefined ? { adoptExisting: s.adoptExisting } : {}),
   });
 }
 if (spec.getClient) {

@@ -1,0 +1,77 @@
+/**
+ * Who owns what: the owner key the SDK passes to every resource (the hidden input `__owner`), the create journal of
+ * that owner, and the claims of one program (one dynamic-provider process serves one Pulumi operation), so that two
+ * resources that would manage the same Console object fail `check` with both of their names.
+ */
+import { currentJournal } from "./context";
+import type { CheckFailure } from "./inputs";
+import { isUnknown } from "./inputs";
+import type { Ownership } from "./recovery";
+
+/** The hidden input that carries the owner: JSON of [project, stack, type, resource name, parent URN?]. */
+export const OWNER_INPUT = "__owner";
+
+/** The owner key of a resource's inputs or outputs, when the SDK passed one. */
+export function ownerOf(props: Record<string, unknown>): string | undefined {
+  const v = props[OWNER_INPUT];
+  return typeof v === "string" && v !== "" && !isUnknown(v) ? v : undefined;
+}
+
+/** `{ __owner }` to keep in a resource's outputs (diff, read and delete receive the outputs). */
+export function ownerProps(props: Record<string, unknown>): Record<string, string> {
+  const owner = ownerOf(props);
+  return owner ? { [OWNER_INPUT]: owner } : {};
+}
+
+/** The journal of this owner, or undefined without an owner (then no crash recovery happens at all). */
+export function ownershipOf(props: Record<string, unknown>): Ownership | undefined {
+  const owner = ownerOf(props);
+  return owner ? { owner, journal: currentJournal() } : undefined;
+}
+
+/** `Cluster "orders"` for an owner key (the resource's type and Pulumi name). */
+export function ownerLabel(owner: string): string {
+  try {
+    const [, , type, name] = JSON.parse(owner) as unknown[];
+    if (typeof type === "string" && typeof name === "string") return `${type} ${JSON.stringify(name)}`;
+  } catch {
+    // not JSON
+  }
+  return JSON.stringify(owner);
+}
+
+/** The engine recorded object `id` of this resource: its create journal entry is no longer needed. */
+export function recorded(kind: string, id: string, props: Record<string, unknown>): void {
+  const owner = ownerOf(props);
+  if (owner) currentJournal().forget(kind, owner, id);
+}
+
+// ---- claims of one program ----------------------------------------------------------------------------------
+
+const claims = new Map<string, string>();
+
+/**
+ * Claims `key` (e.g. `allowlist/<clusterId>`) for `owner`; when another resource of this program already claimed it,
+ * returns the failure naming both. `what` describes the object, `fix` how to resolve the conflict.
+ */
+export function claim(key: string, owner: string | undefined, property: string, what: string, fix: string): CheckFailure | undefined {
+  if (!owner) return undefined;
+  const holder = claims.get(key);
+  if (holder === undefined) {
+    claims.set(key, owner);
+    return undefined;
+  }
+  if (holder === owner) return undefined;
+  return { property, reason: `${ownerLabel(owner)} and ${ownerLabel(holder)} both manage ${what}: ${fix}` };
+}
+
+/** The resource of this program, other than `owner`, that claimed `key`, if any. */
+export function claimedByOther(key: string, owner: string | undefined): string | undefined {
+  const holder = claims.get(key);
+  return holder !== undefined && holder !== owner ? holder : undefined;
+}
+
+/** Forgets every claim (tests). */
+export function clearClaims(): void {
+  claims.clear();
+}

@@ -1,0 +1,91 @@
+/**
+ * Creates that survive a crash and can never take what another resource, stack or person made.
+ *
+ * Before the creating request, the ids of the objects that already share the declaration's identity (`before`) are
+ * noted and the intent is journalled (journal.ts). A created or recovered object is accepted as this resource's own
+ * only when it is not in `before`, no other journal entry of the folder claims it, and no other resource's create of
+ * the same declaration is in flight. The next run of this very resource (same stack, same owner) uses the entry to
+ * adopt what its interrupted run created; nothing else ever reads it.
+ */
+import { progress } from "./context";
+import { IN_FLIGHT_MS, type Journal, type JournalEntry } from "./journal";
+
+export interface Ownership {
+  /** The resource's owner key: the hidden input `__owner` the SDK passes (project, stack, type, name). */
+  owner: string;
+  journal: Journal;
+}
+
+export interface RecoverableCreate<T> {
+  kind: string;
+  /** Undefined when the program passed no owner (a direct call of the provider): no journal, no crash recovery. */
+  ownership: Ownership | undefined;
+  /** What the resource declares: a candidate must match it (e.g. a cluster's name, region, plan and channel). */
+  declaration: Record<string, string>;
+  /** Now, by the service's clock. */
+  now(): number;
+  /** Ids of the objects that exist now and share the declaration's identity (name). */
+  snapshot(): Promise<string[]>;
+  /** The object an interrupted run of this resource created (`pending`), when `isOurs` accepts it. */
+  recover(pending: JournalEntry, isOurs: (id: string) => boolean): Promise<T | undefined>;
+  /** The creating request, whose recovery from an ambiguous failure accepts only what `isOurs` accepts. */
+  create(isOurs: (id: string) => boolean): Promise<T>;
+  idOf(result: T): string;
+  /** True for an error by which the service refused the create (nothing was made): the intent is dropped. */
+  refused(err: unknown): boolean;
+}
+
+function sameDeclaration(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+}
+
+function describe(d: Record<string, string>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+}
+
+export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<{ result: T; recovered: boolean }> {
+  const { ownership, kind, declaration } = spec;
+  let pending = ownership?.journal.interrupted(kind, ownership.owner);
+  if (ownership && pending && !sameDeclaration(pending.declaration, declaration)) {
+    progress(
+      `an interrupted run of this ${kind} resource was creating one with ${describe(pending.declaration)}; ` +
+        `the declaration is now ${describe(declaration)}, so whatever that run made is left alone` +
+        (pending.id ? ` (id ${pending.id}: delete it in the Console if nothing uses it)` : ""),
+    );
+    ownership.journal.clear(kind, ownership.owner);
+    pending = undefined;
+  }
+  const before = new Set(pending ? pending.before : await spec.snapshot());
+  const isOurs = (id: string): boolean => {
+    if (before.has(id)) return false;
+    if (!ownership) return true;
+    const others = ownership.journal.others(kind, ownership.owner);
+    if (others.some((e) => e.id === id)) return false;
+    // Another resource's create of the same declaration is in flight: what appeared may be its own.
+    return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && spec.now() - e.at < IN_FLIGHT_MS);
+  };
+  const journalled = (id: string | undefined, at: number) =>
+    ownership?.journal.record(kind, ownership.owner, { ...(id !== undefined ? { id } : {}), at, declaration, before: [...before] });
+
+  if (pending) {
+    const found = await spec.recover(pending, isOurs);
+    if (found !== undefined) {
+      journalled(spec.idOf(found), pending.at);
+      return { result: found, recovered: true };
+    }
+  }
+  const at = spec.now();
+  journalled(undefined, at);
+  let result: T;
+  try {
+    result = await spec.create(isOurs);
+  } catch (err) {
+    if (ownership && spec.refused(err)) ownership.journal.clear(kind, ownership.owner);
+    throw err;
+  }
+  journalled(spec.idOf(result), at);
+  return { result, recovered: false };
+}
