@@ -6,8 +6,9 @@ import connectorSecretShim = require("./shims/connector-secret");
 const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value", "adoptExisting"] as const;
 
 /**
- * A connector secret of a cluster. Its value updates in place and is always a Pulumi secret. A secret that
- * already exists under the same name is adopted (its value set) rather than failing.
+ * A connector secret of a cluster. Its value updates in place and is always a Pulumi secret. A secret of that name
+ * that already exists and that this resource did not create makes the create fail, unless `adoptExisting: true`
+ * takes it over (its value is then set, and destroying the resource deletes it).
  *
  * Read an existing secret with `ConnectorSecret.get(name, "<clusterId>/<secretName>")`.
  */

@@ -20,7 +20,6 @@ function orUnknown<T extends z.ZodTypeAny>(schema: T) {
 /** Names that JavaScript objects on either side of the API (theirs, the SDKs', ours) cannot hold as plain keys. */
 const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 // Control characters (C0, DEL, C1), and invisible format characters: zero-width spaces and joiners, bidi controls, BOM.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
 

@@ -81,7 +81,9 @@ async function createOnce(ins: ZeebeClientInputs, owned: Ownership | undefined):
   const clusterId = ins.clusterId as string;
   const permissions = ins.permissions as string[] | undefined;
   const client = consoleClient();
-  let { created, recovered } = await createRecoverable(ins, owned);
+  const first = await createRecoverable(ins, owned);
+  let created = first.created;
+  const recovered = first.recovered;
   if (!created.clientSecret) {
     // This resource created the client, but the answer with its secret was lost (with an interrupted run, or in
     // transit): the secret cannot be read again, so the client is replaced.
