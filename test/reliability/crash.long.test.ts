@@ -22,7 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Emulator, EmulatorStateSnapshot, RecordedResponse } from "../../emulator";
 import { startEmulator } from "../../emulator";
 import { mulberry32 } from "../../emulator/faults";
-import { withStack, type EngineStack } from "../helpers/engine";
+import { withStack, withStacks, type EngineStack } from "../helpers/engine";
 import {
   Recorder,
   SPEC_PROGRAM,
@@ -395,6 +395,106 @@ rec.scenario(
       report(c, targets.length);
       expect(c.findings).toEqual([]);
     });
+  },
+  { timeoutMs: 1_800_000, emu: () => emu },
+);
+
+const TWO_RUNS = Number(process.env.PULUMI_CAMUNDA_CRASH_TWO_RUNS ?? 6);
+
+/** The emulator's state restricted to one cluster (to compare each stack's cluster with the spec on its own). */
+function onlyCluster(state: EmulatorStateSnapshot, clusterId: string): EmulatorStateSnapshot {
+  return {
+    ...state,
+    clusters: state.clusters.filter((c) => (c as unknown as { uuid: string }).uuid === clusterId),
+    clients: { [clusterId]: state.clients[clusterId] ?? [] },
+    secrets: { [clusterId]: state.secrets[clusterId] ?? {} },
+  };
+}
+
+rec.scenario(
+  `two stacks of one project in one folder with one credential and one declaration, one SIGKILLed while both run (${TWO_RUNS} rounds): each converges to its own objects, the other's are never touched`,
+  async () => {
+    const random = mulberry32(SEED + 1);
+    const made = [makeSpec("crash", { clients: 2, secrets: 2 }), makeSpec("crash", { clients: 2, secrets: 2 })];
+    // One declaration for both stacks (names identical), each with its own secret values.
+    const specs = [made[0].spec, structuredClone(made[0].spec)];
+    const values = [made[0].values, made[1].values];
+    const cache = tempDir("crash-two-cache");
+    await withStacks(
+      { programDir: SPEC_PROGRAM, configs: [stackConfig(emu, specs[0], values[0]), stackConfig(emu, specs[1], values[1])], env: engineEnv(cache) },
+      ["dev", "prod"],
+      async (stacks) => {
+        const findings: string[] = [];
+        const idsOf = async (s: EngineStack) => new Set((await exportedState(s)).resources.map((r) => r.id ?? "").filter(Boolean));
+        for (let n = 1; n <= TWO_RUNS; n++) {
+          const v = n % 2; // the victim alternates
+          const victim = stacks[v];
+          const bystander = stacks[1 - v];
+          const seq: string[] = [];
+          const fromScratch = n % 3 !== 0;
+          if (fromScratch) {
+            for (const s of stacks) await runCli(s, ["destroy", "--yes", "--skip-preview"]);
+            seq.push("both destroyed");
+          } else {
+            seq.push(await changeSpec(victim, specs[v], values[v], n));
+          }
+          const byStanderBefore = fromScratch ? undefined : await idsOf(bystander);
+          // Both ups at once; the victim's is killed at a random moment or just after a random write of its own.
+          const victimRun = startCli(victim, ["up", "--yes", "--skip-preview"]);
+          const bystanderRun = startCli(bystander, ["up", "--yes", "--skip-preview"]);
+          const delay = Math.round(400 + random() * 4000);
+          await sleep(delay);
+          const tree = killTree(victimRun.child);
+          await victimRun.done;
+          const other = await bystanderRun.done;
+          seq.push(`victim ${victim.stack.name} SIGKILLed ${delay} ms in (${tree.length} processes), bystander up exit ${other.code}`);
+          await sleep(300);
+          for (const p of anyAlive(tree)) process.kill(p, "SIGKILL");
+          if (lockFiles(victim).length > 0) await runCli(victim, ["cancel", "--yes"]);
+          const refresh = await runCli(victim, ["refresh", "--yes", "--clear-pending-creates"]);
+          const up = await runCli(victim, ["up", "--yes", "--skip-preview"]);
+          seq.push(`victim refresh (exit ${refresh.code}), up (exit ${up.code}${up.code ? `: ${errorLines(up)}` : ""})`);
+
+          const state = emu.state({ revealSecrets: true });
+          const problems: string[] = [];
+          if (other.code !== 0) problems.push(`the bystander's up failed: ${errorLines(other)}`);
+          if (up.code !== 0) problems.push("the victim's recovery up failed");
+          const resources = [...(await exportedState(stacks[0])).resources, ...(await exportedState(stacks[1])).resources];
+          const vsPulumi = compareWithPulumiState(state, resources);
+          if (vsPulumi.orphans.length) problems.push(`not in either stack's state: ${vsPulumi.orphans.join("; ")}`);
+          if (vsPulumi.dangling.length) problems.push(`dangling: ${vsPulumi.dangling.join("; ")}`);
+          for (const [i, s] of stacks.entries()) {
+            const cluster = (await exportedState(s)).resources.find((r) => r.type.endsWith("camunda:Cluster"));
+            if (!cluster?.id) {
+              problems.push(`${s.stack.name} holds no cluster`);
+              continue;
+            }
+            const d = compareWithSpec(onlyCluster(state, cluster.id), specs[i], values[i]);
+            if (!noDiscrepancy(d)) problems.push(`${s.stack.name}: ${describeDiscrepancies(d).replace(/\n/g, "; ")}`);
+          }
+          const clusterIds = resources.filter((r) => r.type.endsWith("camunda:Cluster")).map((r) => r.id);
+          if (new Set(clusterIds).size !== 2) problems.push(`the two stacks hold clusters ${clusterIds.join(", ")} (not two distinct ones)`);
+          if (byStanderBefore) {
+            const after = await idsOf(bystander);
+            const lost = [...byStanderBefore].filter((id) => !after.has(id));
+            if (lost.length) problems.push(`the bystander lost ${lost.join(", ")}`);
+          }
+          const line = `two stacks, round ${n}: ${seq.join(" → ")}`;
+          process.stdout.write(`crash: ${line} → ${problems.length ? `DIVERGED: ${problems.join(" / ")}` : "converged"}\n`);
+          if (problems.length) {
+            findings.push(`${line} → ${problems.join(" / ")}`);
+            rec.finding(`${line} → ${problems.join(" / ")}`);
+            rec.data.orphans += vsPulumi.orphans.length;
+            for (const s of stacks) await runCli(s, ["destroy", "--yes", "--skip-preview"]);
+            removeOrphans(orphansOf(emu.state(), new Set()));
+          }
+        }
+        for (const s of stacks) expect((await s.destroy()).summary.result).toBe("succeeded");
+        expect(emu.state().clusters).toHaveLength(0);
+        process.stdout.write(`crash: two stacks, ${TWO_RUNS} rounds, ${findings.length} diverged\n${findings.map((f) => `  - ${f}`).join("\n")}\n`);
+        expect(findings).toEqual([]);
+      },
+    );
   },
   { timeoutMs: 1_800_000, emu: () => emu },
 );
