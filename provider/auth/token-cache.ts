@@ -8,7 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { ensurePrivateDir, readPrivateFile, removeFile, withFileLock, writePrivateFile } from "../fs/private-dir";
+import * as fs from "node:fs";
+import { UnsafeFolderError, ensurePrivateDir, listPrivateDir, readPrivateFile, removeFile, withFileLock, writePrivateFile } from "../fs/private-dir";
 
 export interface CachedToken {
   accessToken: string;
@@ -46,14 +47,23 @@ export class TokenDiskCache {
     this.lockFile = `${this.file}.lock`;
   }
 
-  /** Creates the folder or checks it is this user's own; throws UnsafeFolderError otherwise. */
-  ensureFolder(): void {
-    ensurePrivateDir(this.dir, this.setting);
+  /**
+   * Creates the folder or checks it is this user's own: throws UnsafeFolderError when it is not. Returns false when
+   * it cannot be created at all (no writable home): the disk cache is an optimisation, then off.
+   */
+  ensureFolder(): boolean {
+    try {
+      ensurePrivateDir(this.dir, this.setting);
+      return true;
+    } catch (err) {
+      if (err instanceof UnsafeFolderError) throw err;
+      return false;
+    }
   }
 
   /** The cached token, or undefined when there is none, it is unreadable or malformed. Throws on an unsafe folder. */
   read(): CachedToken | undefined {
-    this.ensureFolder();
+    if (!this.ensureFolder()) return undefined;
     try {
       const data = JSON.parse(readPrivateFile(this.file) ?? "null") as Partial<CachedToken> | null;
       if (data && typeof data.accessToken === "string" && typeof data.expiresAt === "number") {
@@ -70,11 +80,19 @@ export class TokenDiskCache {
   }
 
   write(token: CachedToken): void {
-    this.ensureFolder();
+    if (!this.ensureFolder()) return;
     try {
       writePrivateFile(this.file, JSON.stringify(token));
     } catch {
       // The disk cache is an optimisation: a full or read-only disk must not fail the deployment.
+    }
+    // Temporary files a killed process left behind.
+    for (const f of listPrivateDir(this.dir, (n) => n.startsWith("pulumi-camunda-token-") && (n.endsWith(".tmp") || n.endsWith(".stale")))) {
+      try {
+        if (Date.now() - fs.lstatSync(f).mtimeMs > 60_000) removeFile(f);
+      } catch {
+        // gone meanwhile
+      }
     }
   }
 
@@ -89,7 +107,7 @@ export class TokenDiskCache {
 
   /** Runs `fn` holding the cross-process lock of this entry (waiting for a live holder up to the stale age). */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    this.ensureFolder();
+    if (!this.ensureFolder()) return fn();
     return withFileLock(this.lockFile, { staleMs: LOCK_STALE_MS, maxWaitMs: LOCK_STALE_MS }, fn);
   }
 }

@@ -22,6 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CamundaConfigError } from "../errors";
 
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+const DEFAULT_DIR = path.join(os.homedir(), ".camunda");
 const uid = (): number | undefined => process.getuid?.();
 
 /** A folder the provider refuses to keep tokens or journal entries in. */
@@ -63,8 +64,9 @@ export function ensurePrivateDir(dir: string, setting: string): void {
     st = fs.statSync(dir);
   }
   const problem = problemOf(st);
-  // This user's own folder that others may read (not write): tighten it, as its files are private anyway.
-  if (!problem && uid() !== undefined && (st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+  // The provider's own default folder (~/.camunda) that others may read (not write) is tightened; a folder the user
+  // chose (it may be their home or project folder) is used as it is, its files being 0600 anyway.
+  if (!problem && uid() !== undefined && (st.mode & 0o077) !== 0 && path.resolve(dir) === DEFAULT_DIR) fs.chmodSync(dir, 0o700);
   if (problem) {
     throw new UnsafeFolderError(
       setting,
@@ -106,8 +108,8 @@ export function ensurePrivateSubdir(sub: string, setting: string): void {
 }
 
 /**
- * The text of `file`, or undefined when it is missing, a symlink, not a regular file, or owned by someone else.
- * A file of this user's with a wider mode than 0600 is tightened through its descriptor.
+ * The text of `file`, or undefined when it is missing, a symlink, not a regular file, hard-linked elsewhere, or owned
+ * by someone else. A file of this user's with a wider mode than 0600 is tightened through its descriptor.
  */
 export function readPrivateFile(file: string): string | undefined {
   let fd: number;
@@ -119,7 +121,7 @@ export function readPrivateFile(file: string): string | undefined {
   try {
     const st = fs.fstatSync(fd);
     const me = uid();
-    if (!st.isFile()) return undefined;
+    if (!st.isFile() || st.nlink !== 1) return undefined;
     if (me !== undefined) {
       if (st.uid !== me) return undefined;
       if ((st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
@@ -165,8 +167,18 @@ export function removeFile(file: string): void {
 
 interface LockOwner {
   host: string;
+  /** The PID namespace (Linux): a pid means the same process only within one namespace (containers share hosts). */
+  ns: string;
   pid: number;
   token: string;
+}
+
+function pidNamespace(): string {
+  try {
+    return fs.readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return "";
+  }
 }
 
 function processGone(pid: number): boolean {
@@ -178,23 +190,51 @@ function processGone(pid: number): boolean {
   }
 }
 
-/** Whether the lock file's holder is known to be gone (its process on this host has ended), or it is too old. */
-function lockIsStale(lockFile: string, staleMs: number): boolean {
+/**
+ * The lock file's content when its holder is known to be gone (its process, on this host and in this PID namespace,
+ * has ended) or it is too old; undefined while it is held (or it was released meanwhile).
+ */
+function staleLock(lockFile: string, staleMs: number): string | undefined {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(lockFile);
   } catch {
-    return false; // released meanwhile: try again
+    return undefined; // released meanwhile: try again
   }
-  if (Date.now() - st.mtimeMs > staleMs) return true;
   const text = readPrivateFile(lockFile);
-  if (text === undefined) return !st.isFile() || st.isSymbolicLink();
+  if (Date.now() - st.mtimeMs > staleMs) return text ?? "";
+  if (text === undefined) return !st.isFile() || st.isSymbolicLink() ? "" : undefined;
   try {
     const holder = JSON.parse(text) as Partial<LockOwner>;
-    return holder.host === os.hostname() && typeof holder.pid === "number" && processGone(holder.pid);
+    const here = holder.host === os.hostname() && holder.ns === pidNamespace();
+    return here && typeof holder.pid === "number" && processGone(holder.pid) ? text : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Breaks a stale lock whose content was `seen`: it is moved aside and removed only if it still is that lock, so that
+ * of two processes judging it stale at once, the second never removes the lock the first took meanwhile.
+ */
+function breakLock(lockFile: string, seen: string): void {
+  const aside = `${lockFile}.${process.pid}.${randomBytes(6).toString("hex")}.stale`;
+  try {
+    fs.renameSync(lockFile, aside);
+  } catch {
+    return; // gone meanwhile
+  }
+  if ((readPrivateFile(aside) ?? "") === seen || seen === "") {
+    removeFile(aside);
+    return;
+  }
+  // Someone else's fresh lock: put it back unless a newer one is in place.
+  try {
+    fs.linkSync(aside, lockFile);
+  } catch {
+    // a newer lock holds the place
+  }
+  removeFile(aside);
 }
 
 export interface LockOptions {
@@ -206,11 +246,12 @@ export interface LockOptions {
 
 /**
  * Runs `fn` holding the lock `lockFile` (in a private folder). A lock whose holder's process is gone, or older than
- * `staleMs`, is broken at once; after `maxWaitMs` of waiting for a live holder, `fn` runs anyway. The lock is created
- * with its content in one step (a hard link of a finished file), so no reader ever sees an empty lock.
+ * `staleMs`, is broken at once (safely, see `breakLock`); after `maxWaitMs` of waiting for a live holder, `fn` runs
+ * without the lock. The lock is created with its content in one step (a hard link of a finished file), so no reader
+ * ever sees an empty lock.
  */
 export async function withFileLock<T>(lockFile: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const owner: LockOwner = { host: os.hostname(), pid: process.pid, token: randomBytes(8).toString("hex") };
+  const owner: LockOwner = { host: os.hostname(), ns: pidNamespace(), pid: process.pid, token: randomBytes(8).toString("hex") };
   const text = JSON.stringify(owner);
   let locked = false;
   const deadline = Date.now() + options.maxWaitMs;
@@ -224,10 +265,12 @@ export async function withFileLock<T>(lockFile: string, options: LockOptions, fn
           locked = true;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-          if (lockIsStale(lockFile, options.staleMs) || Date.now() > deadline) {
-            removeFile(lockFile);
+          const stale = staleLock(lockFile, options.staleMs);
+          if (stale !== undefined) {
+            breakLock(lockFile, stale);
             continue;
           }
+          if (Date.now() > deadline) break; // a live holder past the longest wait: go on unlocked
           await sleep(25);
         }
       }

@@ -5,12 +5,11 @@
  * the create journal (recovery.ts). Id: `<clusterId>/<secretName>`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CamundaApiError } from "../errors";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { connectorSecretInputsSchema, isUnknown, type ConnectorSecretInputs } from "./inputs";
-import { claim, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
+import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
 import { coalesced, invalidateCluster, snapshot } from "./read-cache";
 import { recoverableCreate } from "./recovery";
 
@@ -55,7 +54,9 @@ export const connectorSecretProvider = {
     if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
     const valueChanged = isUnknown(news.value) || news.value !== olds.value;
     const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false); // recorded only: it acts at create
-    return { changes: replaces.length > 0 || valueChanged || adoptChanged, replaces, deleteBeforeReplace: false };
+    // Names are unique in a cluster: a replacement that keeps them (`pulumi up --replace`) must delete first.
+    const sameIdentity = !replaces.includes("clusterId") && !replaces.includes("name");
+    return { changes: replaces.length > 0 || valueChanged || adoptChanged, replaces, deleteBeforeReplace: sameIdentity };
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
@@ -66,18 +67,22 @@ export const connectorSecretProvider = {
     const client = consoleClient();
     const key = `${clusterId}/${name}`;
     let listedBefore: string | null = null;
+    const owned = ownershipOf(inputs);
     const { result, recovered } = await recoverableCreate<{ adopted: boolean }>({
       kind: "secret",
-      ownership: ownershipOf(inputs),
+      ownership: owned,
+      fingerprint: owned?.journal.fingerprintOf(value),
       declaration: { clusterId, name },
       now: () => client.serverNow(),
       snapshot: async () => {
         listedBefore = (await snapshot(`secrets/${clusterId}`, () => client.listSecrets(clusterId))).get(name) ?? null;
         return listedBefore === null ? [] : [key];
       },
-      recover: async (_pending, isOurs) => {
-        // An interrupted run of this resource created the secret when it exists now and did not exist before its intent.
-        if (!isOurs(key) || !(await client.listSecrets(clusterId)).has(name)) return undefined;
+      recover: async (pending, isOurs) => {
+        // An interrupted run of this resource created the secret when it exists now, did not exist before its intent,
+        // and holds the value that run sent (its keyed hash is in the intent).
+        const listed = (await client.listSecrets(clusterId)).get(name);
+        if (!isOurs(key) || listed === undefined || !owned || pending.fingerprint !== owned.journal.fingerprintOf(listed)) return undefined;
         try {
           await client.updateSecret(clusterId, name, value);
           return { adopted: false };
@@ -89,12 +94,11 @@ export const connectorSecretProvider = {
       create: async (isOurs) =>
         client.createSecret(clusterId, name, value, {
           // Claimed by another resource's journal: never this call's, whatever the listing shows (the declared value
-          // as "before" makes the client treat any listed secret as one that existed before).
+          // as "before" makes the client take no listed secret for its own).
           before: isOurs(key) ? listedBefore : (listedBefore ?? value),
           adoptExisting: ins.adoptExisting === true,
         }),
       idOf: () => key,
-      refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
     });
     if (recovered) progress(`connector secret ${JSON.stringify(name)} was created by an interrupted run of this resource: adopting it`);
     if (result.adopted) {
@@ -136,6 +140,12 @@ export const connectorSecretProvider = {
   async delete(id: string, props: Props): Promise<void> {
     recorded("secret", id, props);
     const { clusterId, name } = parseSecretId(id);
+    // The secret moved to another resource of this program in this run: deleting it would remove that one's.
+    const successor = claimedByOther(`secret/${clusterId}/${name}`, ownerOf(props));
+    if (successor) {
+      progress(`connector secret ${JSON.stringify(name)} of cluster ${clusterId} is now managed by ${ownerLabel(successor)}: it is kept`);
+      return;
+    }
     await ignoreNotFound(() => consoleClient().deleteSecret(clusterId, name));
     invalidateCluster(clusterId);
   },

@@ -3,12 +3,14 @@
  * Console API client built from it. Credentials are read here at run time, never captured in a serialized closure.
  */
 import { createConsoleClient, resolveSettings, type ConsoleClient, type Settings } from "../api";
+import { UnsafeFolderError } from "../fs/private-dir";
 import { Journal } from "./journal";
 
 let stackConfig: Record<string, string> = {};
 let settings: Settings | undefined;
 let client: ConsoleClient | undefined;
-let journal: Journal | undefined;
+/** The journal: undefined until settings are resolved, null when its folder cannot be created (then it is off). */
+let journal: Journal | null | undefined;
 
 /** The subset of Pulumi's ConfigureRequest the providers use. */
 export interface ConfigureRequestLike {
@@ -25,6 +27,8 @@ const CONFIG_KEYS = [
   "tokenDiskCache",
   "maxConcurrentRequests",
   "maxRequestsPerSecond",
+  "requestTimeoutSeconds",
+  "retryBudgetSeconds",
 ] as const;
 
 /** Called from every provider's `configure()`: remembers the `camunda:*` stack config for this process. */
@@ -50,8 +54,20 @@ export function configure(req: ConfigureRequestLike): void {
 export function currentSettings(): Settings {
   if (!settings) {
     const resolved = resolveSettings((key) => stackConfig[key], process.env);
-    // The folders that will hold tokens and the create journal must be this user's own: refused at preview.
-    new Journal(journalScopeOf(resolved)).ensureFolder();
+    // The folders that will hold tokens and the create journal must be this user's own: refused at preview. A folder
+    // that cannot be created at all (no writable home in a container) only turns the journal off, said once.
+    const j = new Journal(journalScopeOf(resolved));
+    try {
+      j.ensureFolder();
+      journal = j;
+    } catch (err) {
+      if (err instanceof UnsafeFolderError) throw err;
+      journal = null;
+      progress(
+        `the create journal is off: its folder ${j.dir} cannot be created (${(err as Error).message}); ` +
+          "a run killed during a create may then leave an object to delete by hand. Set camunda:tokenCacheDir to a writable folder of your own",
+      );
+    }
     settings = resolved;
   }
   return settings;
@@ -62,7 +78,6 @@ const CACHE_DIR_SETTING = "camunda:tokenCacheDir (or CAMUNDA_TOKEN_CACHE_DIR)";
 function journalScopeOf(s: Settings) {
   return {
     baseUrl: s.baseUrl,
-    clientSecret: s.clientSecret,
     parentDir: s.stateDir,
     setting: CACHE_DIR_SETTING,
   };
@@ -74,10 +89,10 @@ export function consoleClient(): ConsoleClient {
   return client;
 }
 
-/** The create journal of this Console API and credential (see journal.ts). */
-export function currentJournal(): Journal {
-  journal ??= new Journal(journalScopeOf(currentSettings()));
-  return journal;
+/** The create journal of this Console API (see journal.ts), or undefined when its folder cannot be created. */
+export function currentJournal(): Journal | undefined {
+  currentSettings();
+  return journal ?? undefined;
 }
 
 /** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */

@@ -17,27 +17,32 @@ function orUnknown<T extends z.ZodTypeAny>(schema: T) {
   return z.union([z.literal(UNKNOWN), schema]);
 }
 
-/** Names that JavaScript objects on either side of the API (theirs, the SDKs', ours) cannot hold as plain keys. */
-const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
-// Control characters (C0, DEL, C1), and invisible format characters: zero-width spaces and joiners, bidi controls, BOM.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+/**
+ * Keys a JavaScript object cannot hold as plain own keys (`__proto__`) or that code on either side of the API takes for
+ * its own: connector secret names are the keys of the API's `{ name: value }` listing.
+ */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+// Control characters (C0, DEL, C1) and the line and paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+/** Characters that show nothing: format characters (zero-width spaces and joiners, bidi marks), fillers, spaces. */
+const INVISIBLE = /[\p{Cf}\p{Z}\s\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0\u{e0000}-\u{e007f}]/gu;
 
 /**
- * Why the Console API (or the objects that carry names through it) cannot round-trip `name`, or undefined:
- * reserved object keys, control characters, invisible characters (which also make look-alike names).
+ * Why the Console API cannot carry `name` back unchanged, or undefined: a control character or line separator, or
+ * nothing visible at all (only zero-width or other invisible characters). `asKey`: the name is a key of a listing
+ * (connector secrets), so reserved object keys are refused too.
  */
-export function nameProblem(name: string): string | undefined {
-  if (RESERVED_NAMES.has(name)) return `${JSON.stringify(name)} is a reserved name that does not survive the round trip through the API: choose another`;
+export function nameProblem(name: string, asKey = false): string | undefined {
+  if (asKey && RESERVED_KEYS.has(name)) return `${JSON.stringify(name)} is a reserved name that does not survive the round trip through the API: choose another`;
   if (CONTROL.test(name)) return "contains a control character (a line break, tab or similar): remove it";
-  if (INVISIBLE.test(name)) return "contains an invisible character (a zero-width space, joiner, direction mark or similar): remove it";
+  if (name.length > 0 && name.replace(INVISIBLE, "") === "") return "has no visible character (only zero-width or other invisible characters): choose a name people can read";
   return undefined;
 }
 
 /** Adds the round-trip check of `nameProblem` to a string schema (`what` starts the message, e.g. "name"). */
-function roundTrips<T extends z.ZodType<string>>(schema: T, what: string) {
+function roundTrips<T extends z.ZodType<string>>(schema: T, what: string, asKey = false) {
   return schema.superRefine((value, ctx) => {
-    const problem = nameProblem(value);
+    const problem = nameProblem(value, asKey);
     if (problem) ctx.addIssue({ code: "custom", message: `${what} ${problem}` });
   });
 }
@@ -72,12 +77,7 @@ export const clusterInputsSchema = z.strictObject({
   channel: orUnknown(z.string().trim().min(1, "channel must not be empty: use \"Stable\", \"Alpha\" or a channel uuid")).default("Stable"),
   generation: orUnknown(z.string().trim().min(1, "generation must not be empty: omit it for the channel's default")).optional(),
   autoUpdate: orUnknown(z.boolean({ error: "autoUpdate must be true or false" })).default(true),
-  description: orUnknown(
-    z
-      .string()
-      .max(150, "description is longer than 150 characters: shorten it")
-      .refine((d) => !CONTROL.test(d), "description contains a control character (a line break, tab or similar): remove it"),
-  ).optional(),
+  description: orUnknown(z.string().max(150, "description is longer than 150 characters: shorten it")).optional(),
   stageLabel: orUnknown(
     z.enum(CLUSTER_STAGES, { error: `stageLabel must be one of ${CLUSTER_STAGES.join(", ")}` }),
   ).optional(),
@@ -134,12 +134,7 @@ const ipEntrySchema = z.strictObject({
         error: (iss) => `ip ${JSON.stringify(iss.input)} is not an IPv4/IPv6 address or CIDR block: write e.g. "203.0.113.0/24" or "2001:db8::/32"`,
       }),
   ),
-  description: orUnknown(
-    z
-      .string()
-      .max(100, "description is longer than 100 characters: shorten it")
-      .refine((d) => !CONTROL.test(d), "description contains a control character (a line break, tab or similar): remove it"),
-  ).default(""),
+  description: orUnknown(z.string().max(100, "description is longer than 100 characters: shorten it")).default(""),
 });
 
 export const ipAllowlistInputsSchema = z.strictObject({
@@ -186,6 +181,7 @@ export const connectorSecretInputsSchema = z.strictObject({
         .max(49, "name is 50 characters or longer: the Console API allows at most 49")
         .regex(/^[A-Za-z0-9_-]+$/, "name may only contain letters, digits, underscores and dashes, e.g. \"SLACK_TOKEN\""),
       "name",
+      true,
     ),
   ),
   value: orUnknown(

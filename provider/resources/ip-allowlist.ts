@@ -8,7 +8,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { ipAllowlistInputsSchema, isUnknown, normalizeIp, type IpAllowlistEntry, type IpAllowlistInputs } from "./inputs";
-import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps } from "./ownership";
+import { claim, claimed, ownerLabel, ownerOf, ownerProps } from "./ownership";
 import { invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -71,7 +71,25 @@ export const ipAllowlistProvider = {
     try {
       const cluster = await readClusterCached(id);
       const c = cluster as typeof cluster & { ipallowlist?: unknown; ipwhitelist?: unknown };
-      return { id, props: { clusterId: id, entries: entriesOf(c.ipallowlist ?? c.ipwhitelist ?? []), ...ownerProps(props) } };
+      const listed = c.ipallowlist ?? c.ipwhitelist;
+      const recorded = entriesOf(props.entries);
+      let entries: IpAllowlistEntry[];
+      if (!Array.isArray(listed)) {
+        // Not shown (the organization lacks the feature for reading, or the credential the permission): keep what
+        // was set, and say so once.
+        entries = recorded;
+        if (props.__unseen !== true) {
+          progress(
+            `the Console API does not show the IP allowlist of cluster ${id} (an Enterprise feature, and the "IP Allowlist" scope): ` +
+              "it is set, but a change made in the Console cannot be detected",
+          );
+        }
+      } else {
+        // The same entries in another order or spelling (10.0.0.1 vs 10.0.0.1/32) are no change.
+        const live = entriesOf(listed);
+        entries = props.entries !== undefined && canonical(live) === canonical(recorded) ? recorded : live;
+      }
+      return { id, props: { clusterId: id, entries, ...(!Array.isArray(listed) ? { __unseen: true } : {}), ...ownerProps(props) } };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
@@ -85,9 +103,10 @@ export const ipAllowlistProvider = {
     return { outs: { clusterId: id, entries, ...ownerProps(news) } };
   },
 
-  async delete(id: string, props: Props): Promise<void> {
-    // The list moved to another IpAllowlist of this program (created in this run): clearing it would empty that one's.
-    const successor = claimedByOther(`allowlist/${id}`, ownerOf(props));
+  async delete(id: string): Promise<void> {
+    // The list is declared in this run (moved to another IpAllowlist, or this one replaced, created before the old one
+    // is deleted): clearing it would empty the new one's.
+    const successor = claimed(`allowlist/${id}`);
     if (successor) {
       progress(`the IP allowlist of cluster ${id} is now managed by ${ownerLabel(successor)}: it is left as that resource set it`);
       return;

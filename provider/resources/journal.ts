@@ -7,11 +7,13 @@
  * key is the resource's owner (project, stack, type and name, passed by the SDK as the hidden input `__owner`) — and
  * can only be read back by that resource. It records, before the creating request, what the resource declared and
  * the ids of the same-named objects that already existed (`before`): those are never adopted. A candidate is adopted
- * only when it matches the declaration, appeared after the intent, is not in `before` and no other entry of the
- * folder claims it. Entries are authenticated (HMAC keyed by the Console credential's secret, file names too), so an
- * entry planted or edited by anyone without that secret is ignored, and they are removed as soon as the engine shows
- * it recorded the object (it passes the id to diff, read, update or delete), or when the service refused the create.
- * The folder must be this user's own (see ../fs/private-dir.ts).
+ * only when it matches the declaration, appeared after the intent (and, for an intent without an id, within the time
+ * a create can take), is not in `before` and no other entry of the folder claims it. Entries are authenticated (HMAC
+ * with a random key kept in the private folder, which file names derive from too), so an entry planted or edited by
+ * anyone who cannot read that folder is ignored. When the engine shows it recorded the object (it passes the id to
+ * diff, read, update or delete) the entry becomes a tombstone (the id, recorded) that keeps other resources from
+ * taking that id for a week; a create that failed clears its intent. The folder must be this user's own (see
+ * ../fs/private-dir.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import * as fs from "node:fs";
@@ -32,8 +34,6 @@ export type JournalKind = string;
 export interface JournalScope {
   /** The Console API the objects live in. */
   baseUrl: string;
-  /** The Console credential's secret: keys the entries' MACs and file names. */
-  clientSecret: string;
   /** The folder that holds the journal folder (the token cache folder, or ~/.camunda). */
   parentDir: string;
   /** The setting that chose `parentDir`, named in errors. */
@@ -49,6 +49,10 @@ export interface JournalEntry {
   declaration: Record<string, string>;
   /** Ids of same-named objects that existed before the create: someone else's, never adopted. */
   before: string[];
+  /** A keyed hash of what the create sent that a candidate must show (a connector secret's value). */
+  fingerprint?: string;
+  /** The engine recorded object `id`: a tombstone, kept only so that no other resource takes the id. */
+  recorded?: boolean;
   /** The process that wrote it (default: this one). */
   by?: string;
 }
@@ -69,19 +73,11 @@ export interface ForeignEntry {
   declaration: Record<string, string>;
 }
 
-function macKey(scope: JournalScope): Buffer {
-  return createHmac("sha256", scope.clientSecret).update(FORMAT).digest();
-}
-
-function canonical(kind: string, owner: string, e: JournalEntry): string {
+function canonical(baseUrl: string, kind: string, owner: string, e: JournalEntry): string {
   const declaration = Object.keys(e.declaration)
     .sort()
     .map((k) => [k, e.declaration[k]]);
-  return JSON.stringify([FORMAT, kind, owner, e.id ?? null, e.at, declaration, [...e.before].sort(), e.by ?? null]);
-}
-
-function sign(scope: JournalScope, kind: string, owner: string, e: JournalEntry): string {
-  return createHmac("sha256", macKey(scope)).update(canonical(kind, owner, e)).digest("hex");
+  return JSON.stringify([FORMAT, baseUrl, kind, owner, e.id ?? null, e.at, declaration, [...e.before].sort(), e.fingerprint ?? null, e.recorded === true, e.by ?? null]);
 }
 
 function isStrings(x: unknown): x is string[] {
@@ -105,6 +101,8 @@ function parse(text: string | undefined): StoredEntry | undefined {
       isDeclaration(e.declaration) &&
       isStrings(e.before) &&
       (e.id === undefined || typeof e.id === "string") &&
+      (e.fingerprint === undefined || typeof e.fingerprint === "string") &&
+      (e.recorded === undefined || typeof e.recorded === "boolean") &&
       (e.by === undefined || typeof e.by === "string")
     ) {
       return e as StoredEntry;
@@ -115,7 +113,7 @@ function parse(text: string | undefined): StoredEntry | undefined {
   return undefined;
 }
 
-/** The journal of one Console API and credential, in one folder. */
+/** The journal of one Console API, in one folder. */
 export class Journal {
   readonly dir: string;
 
@@ -129,23 +127,56 @@ export class Journal {
     ensurePrivateSubdir(this.dir, this.scope.setting);
   }
 
+  /**
+   * The folder's random MAC key (created on first use, 0600). A key of the folder rather than of the credential: a
+   * rotated Console secret keeps the journal readable, and only who can read this private folder can forge entries.
+   */
+  private macKey(): Buffer {
+    // Read each time (a small file, and entries are few): a folder removed and made again gets a new key.
+    const file = path.join(this.dir, "key");
+    let text = readPrivateFile(file);
+    if (text === undefined || !/^[0-9a-f]{64}$/.test(text)) {
+      this.ensureFolder();
+      try {
+        writePrivateFile(file, randomBytes(32).toString("hex"));
+      } catch {
+        // unwritable: entries cannot be written either
+      }
+      text = readPrivateFile(file) ?? randomBytes(32).toString("hex");
+    }
+    return Buffer.from(text, "hex");
+  }
+
+  private sign(kind: string, owner: string, e: JournalEntry): string {
+    return createHmac("sha256", this.macKey()).update(canonical(this.scope.baseUrl, kind, owner, e)).digest("hex");
+  }
+
+  /** A keyed hash of `value` (e.g. a secret value), for `fingerprint`. */
+  fingerprintOf(value: string): string {
+    return createHmac("sha256", this.macKey()).update(`fingerprint\n${value}`).digest("hex");
+  }
+
   private fileOf(kind: string, owner: string): string {
-    const name = createHmac("sha256", macKey(this.scope))
+    const name = createHmac("sha256", this.macKey())
       .update(["file", this.scope.baseUrl, kind, owner].join("\n"))
       .digest("hex")
       .slice(0, 40);
     return path.join(this.dir, `${kind}-${name}.json`);
   }
 
-  /** Records an intent or a created id. IO failures (a read-only home) do not fail the deployment; an unsafe folder does. */
+  /**
+   * Records an intent, a created id or a tombstone. An unsafe folder fails; other IO failures (a read-only home) do
+   * not fail the deployment: the journal is an aid to crash recovery.
+   */
   record(kind: string, owner: string, entry: JournalEntry): void {
-    this.ensureFolder();
     const e: JournalEntry = { ...entry, by: entry.by ?? PROCESS_MARK };
-    const stored: StoredEntry = { format: FORMAT, kind, owner, ...e, mac: sign(this.scope, kind, owner, e) };
     try {
+      this.ensureFolder();
+      const stored: StoredEntry = { format: FORMAT, kind, owner, ...e, mac: this.sign(kind, owner, e) };
       writePrivateFile(this.fileOf(kind, owner), JSON.stringify(stored));
     } catch (err) {
       if (err instanceof UnsafeFolderError) throw err;
+      return;
     }
     this.prune();
   }
@@ -159,31 +190,37 @@ export class Journal {
       at: e.at,
       declaration: { ...e.declaration },
       before: [...e.before],
+      ...(e.fingerprint !== undefined ? { fingerprint: e.fingerprint } : {}),
+      ...(e.recorded ? { recorded: true } : {}),
       ...(e.by !== undefined ? { by: e.by } : {}),
     };
-    const expected = Buffer.from(sign(this.scope, kind, owner, entry), "hex");
+    const expected = Buffer.from(this.sign(kind, owner, entry), "hex");
     const actual = Buffer.from(e.mac, "hex");
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
     return entry;
   }
 
-  /** The entry an earlier, interrupted run of this resource left (entries of this process's own creates do not count). */
+  /** The create an earlier, interrupted run of this resource left (not this process's own, not a tombstone). */
   interrupted(kind: string, owner: string): JournalEntry | undefined {
     const entry = this.find(kind, owner);
-    return entry && entry.by !== PROCESS_MARK ? entry : undefined;
+    return entry && !entry.recorded && entry.by !== PROCESS_MARK ? entry : undefined;
   }
 
   clear(kind: string, owner: string): void {
     removeFile(this.fileOf(kind, owner));
   }
 
-  /** Forgets this resource's entry once the engine shows it recorded object `id`. */
+  /**
+   * The engine recorded object `id` of this resource: its entry becomes a tombstone (so that no other resource takes
+   * that id). An intent without an id is kept: it may stand for a create an interrupted run made of a replacement,
+   * which the next create of this resource must still find.
+   */
   forget(kind: string, owner: string, id: string): void {
     const entry = this.find(kind, owner);
-    if (entry && (entry.id === undefined || entry.id === id)) this.clear(kind, owner);
+    if (entry && entry.id === id && !entry.recorded) this.record(kind, owner, { ...entry, recorded: true, by: entry.by });
   }
 
-  /** The entries of other resources in this folder (any credential), for refusing adoptions they may claim. */
+  /** The entries of other resources in this folder (unverified: used only to refuse adoptions, never to make one). */
   others(kind: string, owner: string): ForeignEntry[] {
     const out: ForeignEntry[] = [];
     for (const file of listPrivateDir(this.dir, (n) => n.startsWith(`${kind}-`) && n.endsWith(".json"))) {
@@ -194,13 +231,14 @@ export class Journal {
     return out;
   }
 
-  /** Removes expired entries and leftovers of the older, unkeyed journal format. */
+  /** Removes expired entries, stray temporary files and leftovers of the older, unkeyed journal format. */
   private prune(): void {
     const now = Date.now();
     for (const file of listPrivateDir(this.dir, (n) => n.endsWith(".json") || n.endsWith(".tmp"))) {
       try {
         const st = fs.lstatSync(file);
-        if (now - st.mtimeMs >= MAX_AGE_MS || (st.isFile() && parse(readPrivateFile(file)) === undefined && now - st.mtimeMs > 60_000)) {
+        const stale = now - st.mtimeMs > 60_000;
+        if (now - st.mtimeMs >= MAX_AGE_MS || (stale && (file.endsWith(".tmp") || (st.isFile() && parse(readPrivateFile(file)) === undefined)))) {
           removeFile(file);
         }
       } catch {

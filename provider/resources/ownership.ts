@@ -26,7 +26,8 @@ export function ownerProps(props: Record<string, unknown>): Record<string, strin
 /** The journal of this owner, or undefined without an owner (then no crash recovery happens at all). */
 export function ownershipOf(props: Record<string, unknown>): Ownership | undefined {
   const owner = ownerOf(props);
-  return owner ? { owner, journal: currentJournal() } : undefined;
+  const journal = owner ? currentJournal() : undefined;
+  return owner && journal ? { owner, journal } : undefined;
 }
 
 /** `Cluster "orders"` for an owner key (the resource's type and Pulumi name). */
@@ -43,7 +44,7 @@ export function ownerLabel(owner: string): string {
 /** The engine recorded object `id` of this resource: its create journal entry is no longer needed. */
 export function recorded(kind: string, id: string, props: Record<string, unknown>): void {
   const owner = ownerOf(props);
-  if (owner) currentJournal().forget(kind, owner, id);
+  if (owner) currentJournal()?.forget(kind, owner, id);
 }
 
 // ---- claims of one program ----------------------------------------------------------------------------------
@@ -69,6 +70,14 @@ export function claim(key: string, owner: string | undefined, property: string, 
 export function claimedByOther(key: string, owner: string | undefined): string | undefined {
   const holder = claims.get(key);
   return holder !== undefined && holder !== owner ? holder : undefined;
+}
+
+/**
+ * The resource of this program that claimed `key` in this run, if any (its own owner included: a resource replaced
+ * in this run is declared again, so the delete of its old object must not undo the new one).
+ */
+export function claimed(key: string): string | undefined {
+  return claims.get(key);
 }
 
 /** Forgets every claim (tests). */

@@ -24,12 +24,18 @@ export async function coalesced<T>(key: string, load: () => Promise<T>, ttlMs = 
   return value;
 }
 
+const inflight = new Map<string, Promise<unknown>>();
+
 /**
- * A listing taken before creates ("what existed before"): shared by the creates of one wave and, unlike `coalesced`
- * reads, not dropped by writes — a listing taken before a create stays a valid "before" for it.
+ * A listing taken just before creates ("what existed before"): concurrent callers share one request while it is in
+ * flight, and nothing is kept after it answered — an older listing would miss what someone made since.
  */
 export function snapshot<T>(key: string, load: () => Promise<T>): Promise<T> {
-  return coalesced(`before/${key}`, load);
+  const running = inflight.get(key);
+  if (running) return running as Promise<T>;
+  const value = load().finally(() => inflight.delete(key));
+  inflight.set(key, value);
+  return value;
 }
 
 /** Forgets every cached read of a cluster (its record, clients and secrets); snapshots stay. */

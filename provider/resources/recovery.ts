@@ -26,14 +26,23 @@ export interface RecoverableCreate<T> {
   now(): number;
   /** Ids of the objects that exist now and share the declaration's identity (name). */
   snapshot(): Promise<string[]>;
-  /** The object an interrupted run of this resource created (`pending`), when `isOurs` accepts it. */
+  /**
+   * The object an interrupted run of this resource created (`pending`), when `isOurs` accepts it. For an intent
+   * without an id, only what appeared within INTENT_WINDOW_MS after `pending.at` can be that run's.
+   */
   recover(pending: JournalEntry, isOurs: (id: string) => boolean): Promise<T | undefined>;
+  /** A keyed hash of what the create sends that a recovered object must show (see Journal.fingerprintOf). */
+  fingerprint?: string;
   /** The creating request, whose recovery from an ambiguous failure accepts only what `isOurs` accepts. */
   create(isOurs: (id: string) => boolean): Promise<T>;
   idOf(result: T): string;
-  /** True for an error by which the service refused the create (nothing was made): the intent is dropped. */
-  refused(err: unknown): boolean;
 }
+
+/**
+ * The longest a create can take, its retries included (the client's retry budget is 5 minutes): an object that
+ * appeared later than this after an intent cannot be that create's.
+ */
+export const INTENT_WINDOW_MS = 10 * 60_000;
 
 function sameDeclaration(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -59,6 +68,7 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     pending = undefined;
   }
   const before = new Set(pending ? pending.before : await spec.snapshot());
+  const fingerprint = spec.fingerprint ?? pending?.fingerprint;
   const isOurs = (id: string): boolean => {
     if (before.has(id)) return false;
     if (!ownership) return true;
@@ -68,7 +78,13 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && spec.now() - e.at < IN_FLIGHT_MS);
   };
   const journalled = (id: string | undefined, at: number) =>
-    ownership?.journal.record(kind, ownership.owner, { ...(id !== undefined ? { id } : {}), at, declaration, before: [...before] });
+    ownership?.journal.record(kind, ownership.owner, {
+      ...(id !== undefined ? { id } : {}),
+      at,
+      declaration,
+      before: [...before],
+      ...(fingerprint !== undefined ? { fingerprint } : {}),
+    });
 
   if (pending) {
     const found = await spec.recover(pending, isOurs);
@@ -76,6 +92,8 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
       journalled(spec.idOf(found), pending.at);
       return { result: found, recovered: true };
     }
+    // Nothing of that run's: what exists now and did not then is someone else's too.
+    for (const id of await spec.snapshot()) before.add(id);
   }
   const at = spec.now();
   journalled(undefined, at);
@@ -83,7 +101,8 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
   try {
     result = await spec.create(isOurs);
   } catch (err) {
-    if (ownership && spec.refused(err)) ownership.journal.clear(kind, ownership.owner);
+    // The create failed after its own look-ups found nothing it made: no later run may take anything for it.
+    ownership?.journal.clear(kind, ownership.owner);
     throw err;
   }
   journalled(spec.idOf(result), at);

@@ -237,7 +237,8 @@ describe("cache and journal folders others can write", () => {
     fs.mkdirSync(path.join(dir, "pulumi-camunda-journal"), { mode: 0o777 });
     fs.chmodSync(path.join(dir, "pulumi-camunda-journal"), 0o777);
     // A lock left by a killed run (its process is gone).
-    fs.writeFileSync(`${tokenFile(dir)}.lock`, JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 7, token: "dead" }), { mode: 0o600 });
+    const ns = fs.readlinkSync("/proc/self/ns/pid"); // the provider's PID namespace is this one
+    fs.writeFileSync(`${tokenFile(dir)}.lock`, JSON.stringify({ host: os.hostname(), ns, pid: 2 ** 22 + 7, token: "dead" }), { mode: 0o600 });
     try {
       await withStack({ programDir: PROGRAM, config: config({ cluster: declared.cluster }), env: { ...stacks.env(), CAMUNDA_TOKEN_CACHE_DIR: dir } }, async (s) => {
         const started = Date.now();
@@ -289,8 +290,8 @@ describe("one program, one object", () => {
       [{ secrets: [{ name: "__proto__", secretConfigKey: "v1" }] }, /ConnectorSecret\.name: name "__proto__" is a reserved name/],
       [{ secrets: [{ name: "constructor", secretConfigKey: "v1" }] }, /ConnectorSecret\.name: name "constructor" is a reserved name/],
       [{ clients: [{ name: "work\u0007er" }] }, /ZeebeClient\.name: name contains a control character/],
-      [{ clients: [{ name: "\u200b\u200b" }] }, /ZeebeClient\.name: name contains an invisible character/],
-      [{ existingClusterId: undefined, cluster: { name: "\u200b", region: REGION, plan: PLAN } }, /Cluster\.name: name contains an invisible character/],
+      [{ clients: [{ name: "\u200b\u200b" }] }, /ZeebeClient\.name: name has no visible character \(only zero-width or other invisible characters\)/],
+      [{ existingClusterId: undefined, cluster: { name: "\u200b", region: REGION, plan: PLAN } }, /Cluster\.name: name has no visible character/],
     ];
     await withStack({ programDir: PROGRAM, config: config({ existingClusterId: clusterId }), env: stacks.env() }, async (s) => {
       for (const [extra, message] of cases) {

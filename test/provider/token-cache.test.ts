@@ -123,13 +123,13 @@ describe("the disk cache", () => {
     expect(emu.stats().apiRequests.byStatus).toEqual({ "200": 2 });
   });
 
-  it("tightens wider modes of an existing directory and entry", async () => {
+  it("uses a folder the user chose as it is (others may read, not write it) and tightens a wider entry", async () => {
     emu = await startEmu();
     const dir = tempDir();
     fs.chmodSync(dir, 0o755);
     const first = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir });
     await first.options.tokens.getToken();
-    expect(mode(dir)).toBe(0o700);
+    expect(mode(dir)).toBe(0o755); // it may be the user's home or project folder; only ~/.camunda is tightened
     const file = first.options.tokens.cacheFile as string;
     fs.chmodSync(file, 0o644);
 

@@ -23,7 +23,8 @@ const saved = { ...process.env };
 beforeAll(async () => {
   emu = await startEmulator({ provisioningMs: 300 });
   cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "pc-journal-"));
-  Object.assign(process.env, emu.env(), { CAMUNDA_TOKEN_CACHE_DIR: cacheDir, PULUMI_CAMUNDA_POLL_MS: "100" });
+  // A short retry budget: a create that keeps failing gives up within seconds.
+  Object.assign(process.env, emu.env(), { CAMUNDA_TOKEN_CACHE_DIR: cacheDir, PULUMI_CAMUNDA_POLL_MS: "100", CAMUNDA_CONSOLE_RETRY_BUDGET_SECONDS: "6" });
 });
 afterAll(async () => {
   process.env = saved;
@@ -40,8 +41,7 @@ beforeEach(() => {
 });
 
 const owner = (name: string, stack = "dev", type = "Cluster") => JSON.stringify(["proj", stack, type, name]);
-const journal = () =>
-  new Journal({ baseUrl: emu.url, clientSecret: emu.credentials.clientSecret, parentDir: cacheDir, setting: "camunda:tokenCacheDir" });
+const journal = () => new Journal({ baseUrl: emu.url, parentDir: cacheDir, setting: "camunda:tokenCacheDir" });
 const api = () => createConsoleClient(resolveSettings(() => undefined, process.env));
 /** An entry as an interrupted run (another process) left it. */
 const interrupted = (e: Omit<JournalEntry, "by">): JournalEntry => ({ ...e, by: "an-interrupted-run" });
@@ -105,18 +105,19 @@ it("never adopts a cluster that does not match the declaration, existed before t
   expect(emu.state().clusters).toHaveLength(4);
 });
 
-it("ignores an entry without a valid MAC (planted by someone without the Console secret)", async () => {
+it("ignores an entry without a valid MAC (planted by someone who cannot read the journal's key)", async () => {
   const p = await params();
   const prod = await healthyCluster("orders");
-  const forger = new Journal({ baseUrl: emu.url, clientSecret: "not-the-secret", parentDir: cacheDir, setting: "x" });
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "pc-forger-"));
+  const forger = new Journal({ baseUrl: emu.url, parentDir: elsewhere, setting: "x" });
   forger.record("cluster", owner("orders"), interrupted({ id: prod, at: api().serverNow() - 1000, declaration: declaration("orders", p), before: [] }));
   // Copy the forged entry to the file name the real journal uses for this owner.
   const real = journal();
-  real.record("cluster", owner("orders"), interrupted({ at: 0, declaration: {}, before: [] }));
-  const [realFile] = fs.readdirSync(real.dir).filter((f) => f.startsWith("cluster-")).map((f) => path.join(real.dir, f))
-    .filter((f) => JSON.parse(fs.readFileSync(f, "utf8")).at === 0);
-  const forged = fs.readdirSync(real.dir).map((f) => path.join(real.dir, f)).find((f) => f !== realFile) as string;
+  real.record("cluster", owner("orders"), interrupted({ at: Date.now(), declaration: {}, before: [] }));
+  const realFile = path.join(real.dir, fs.readdirSync(real.dir).find((f) => f.startsWith("cluster-")) as string);
+  const forged = path.join(forger.dir, fs.readdirSync(forger.dir).find((f) => f.startsWith("cluster-")) as string);
   fs.copyFileSync(forged, realFile);
+  fs.rmSync(elsewhere, { recursive: true, force: true });
   expect(real.find("cluster", owner("orders"))).toBeUndefined();
   const created = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders") });
   expect(created.id).not.toBe(prod);
@@ -171,7 +172,8 @@ it("a secret that existed before is neither overwritten nor adopted unless adopt
 it("adopts the secret its own interrupted run created, and recovers its own lost POST", async () => {
   const clusterId = await healthyCluster("s2");
   const o = owner("t", "dev", "ConnectorSecret");
-  journal().record("secret", o, interrupted({ at: Date.now(), declaration: { clusterId, name: "TOKEN" }, before: [] }));
+  const j = journal();
+  j.record("secret", o, interrupted({ at: Date.now(), declaration: { clusterId, name: "TOKEN" }, before: [], fingerprint: j.fingerprintOf("what-the-killed-run-wrote") }));
   await api().createSecret(clusterId, "TOKEN", "what-the-killed-run-wrote"); // the killed run's POST
   const created = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", __owner: o });
   expect(created.id).toBe(`${clusterId}/TOKEN`);
@@ -193,11 +195,86 @@ it("adopts the cluster a run killed before the Console API's answer arrived (onl
   expect(emu.state().clusters).toHaveLength(1);
 });
 
-it("keeps a client's journal entry until the engine shows it recorded the client, then forgets it", async () => {
+it("keeps a client's journal entry until the engine shows it recorded the client, then keeps only a tombstone", async () => {
   const clusterId = await healthyCluster("c3");
   const o = owner("kept", "dev", "ZeebeClient");
   const created = await providers.zeebeClient.create({ clusterId, name: "kept", __owner: o });
   expect(journal().find("client", o)?.id).toBe(created.outs.clientId); // a kill now would still find it
   await providers.zeebeClient.diff(created.id, created.outs, { clusterId, name: "kept", __owner: o });
-  expect(journal().find("client", o)).toBeUndefined();
+  // Nothing for a next create to adopt; the id stays claimed, so that no other resource takes it.
+  expect(journal().interrupted("client", o)).toBeUndefined();
+  expect(journal().find("client", o)).toMatchObject({ id: created.outs.clientId, recorded: true });
+  expect(journal().others("client", owner("other", "dev", "ZeebeClient")).map((e) => e.id)).toContain(created.outs.clientId);
+});
+
+describe("what the review found (each once adopted, overwrote or deleted what another made)", () => {
+  it("a create that failed leaves no intent: a later same-named cluster of another stack is never adopted", async () => {
+    const p = await params();
+    emu.setFaults({ serverError: { rate: 1, routes: [{ method: "POST", route: "/clusters" }] } });
+    await expect(providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders") })).rejects.toThrow(/503/);
+    emu.setFaults({});
+    expect(journal().find("cluster", owner("orders"))).toBeUndefined();
+    const prods = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders", "prod") });
+    const devs = await providers.cluster.create({ name: "orders", region: p.region, plan: p.plan, __owner: owner("orders") });
+    expect(devs.id).not.toBe(prods.id);
+  }, 120_000);
+
+  it("an intent without an id vouches only for what appeared within the time its create could take", async () => {
+    const p = await params();
+    // A run killed eleven minutes ago, before the answer arrived; a person created a same-named cluster just now.
+    const at = api().serverNow() - 11 * 60_000;
+    journal().record("cluster", owner("late"), interrupted({ at, declaration: declaration("late", p), before: [] }));
+    const persons = await seedCluster("late");
+    const created = await providers.cluster.create({ name: "late", region: p.region, plan: p.plan, __owner: owner("late") });
+    expect(created.id).not.toBe(persons);
+
+    // Clients have no creation time: an old intent vouches for no same-named client (it is left alone: the create fails).
+    const clusterId = await healthyCluster("c4");
+    const o = owner("w", "dev", "ZeebeClient");
+    journal().record("client", o, interrupted({ at: Date.now() - 11 * 60_000, declaration: { clusterId, name: "worker" }, before: [] }));
+    const personsClient = await api().createClient(clusterId, { clientName: "worker" });
+    await expect(providers.zeebeClient.create({ clusterId, name: "worker", __owner: o })).rejects.toThrow(/Client names must be unique/);
+    expect(emu.state().clients[clusterId].map((c) => c.clientId)).toEqual([personsClient.clientId]);
+  });
+
+  it("an interrupted secret create vouches only for a secret holding the value it sent", async () => {
+    const clusterId = await healthyCluster("s3");
+    const o = owner("t", "dev", "ConnectorSecret");
+    const j = journal();
+    j.record("secret", o, interrupted({ at: Date.now(), declaration: { clusterId, name: "TOKEN" }, before: [], fingerprint: j.fingerprintOf("killed-run-value") }));
+    await api().createSecret(clusterId, "TOKEN", "persons-value");
+    await expect(providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "declared", __owner: o })).rejects.toThrow(/already exists/);
+    expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "persons-value" });
+  });
+
+  it("a first-attempt duplicate is never this create's, whatever an older listing showed", async () => {
+    const clusterId = await healthyCluster("s4");
+    const a = providers.connectorSecret.create({ clusterId, name: "A", value: "a", __owner: owner("a", "dev", "ConnectorSecret") });
+    await a;
+    await api().createSecret(clusterId, "B", "persons-value");
+    await expect(providers.connectorSecret.create({ clusterId, name: "B", value: "mine", __owner: owner("b", "dev", "ConnectorSecret") })).rejects.toThrow(/already exists/);
+    expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ A: "a", B: "persons-value" });
+  });
+
+  it("a secret moved to another resource of the program (adopted there) is not deleted with the old resource", async () => {
+    const clusterId = await healthyCluster("s5");
+    const oldOwner = owner("old", "dev", "ConnectorSecret");
+    const newOwner = owner("new", "dev", "ConnectorSecret");
+    const made = await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "v", __owner: oldOwner });
+    const checked = await providers.connectorSecret.check({}, { clusterId, name: "TOKEN", value: "v", adoptExisting: true, __owner: newOwner });
+    expect(checked.failures ?? []).toEqual([]);
+    await providers.connectorSecret.create({ clusterId, name: "TOKEN", value: "v", adoptExisting: true, __owner: newOwner });
+    await providers.connectorSecret.delete(made.id, made.outs);
+    expect(emu.state({ revealSecrets: true }).secrets[clusterId]).toEqual({ TOKEN: "v" });
+  });
+
+  it("the diff of the object being replaced keeps the replacement's intent (an interrupted run's)", async () => {
+    const p = await params();
+    const o = owner("moving");
+    const old = await providers.cluster.create({ name: "moving", region: p.region, plan: p.plan, __owner: o });
+    // The replacement's create (another region) was killed before its answer: only its intent is journalled.
+    journal().record("cluster", o, interrupted({ at: api().serverNow() - 1000, declaration: { ...declaration("moving", p), regionId: "elsewhere" }, before: [] }));
+    await providers.cluster.diff(old.id, old.outs, { name: "moving", region: p.region, plan: p.plan, __owner: o });
+    expect(journal().find("cluster", o)?.declaration.regionId).toBe("elsewhere");
+  });
 });
