@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULTS, startEmulator, type Emulator, type EmulatorOptions, type FaultConfig } from "./index";
+import { DEFAULT_PROFILES, PROFILE_NAMES, TUNING_DEFAULTS, resolveProfiles } from "./profiles";
 
 /** CLI defaults that differ from the programmatic ones. */
 export const CLI_DEFAULTS = { port: 8787, provisioningMs: 3000 } as const;
@@ -43,6 +44,11 @@ Options:
   --print-env                    print only the export lines on stdout (everything else goes to stderr)
   --write-env <path>             also write the export lines to this file once listening
   --log-requests                 log every request (JSON lines on stdout)
+  --profile <names>              live-shape profiles, comma-separated: ${PROFILE_NAMES.join(", ")};
+                                 or the presets document (none), default (${DEFAULT_PROFILES.join(", ")}), live (all)
+  --consistency-lag-ms <n>       eventualConsistency: how long a new object stays invisible (default ${TUNING_DEFAULTS.consistencyLagMs})
+  --auto-pause-ms <n>            clusterLifecycle: when a dev/untagged Trial cluster is paused (default 8 h)
+  --api-requests-per-second <n>  apiRateLimit: requests per second per credential (default ${TUNING_DEFAULTS.apiRequestsPerSecond})
   -h, --help                     show this help
 
 Admin routes: GET /__emulator/stats, POST /__emulator/stats/reset, GET /__emulator/state[?reveal=true],
@@ -72,6 +78,13 @@ function faultsFromJson(value: string | undefined): FaultConfig {
   } catch (e) {
     throw new Error(`--faults is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** `--profile live`, `--profile document`, `--profile default,stageLabelNotReturned`: checked names. */
+function profilesArg(value: string): string[] {
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  resolveProfiles(names); // throws on an unknown name, listing the valid ones
+  return names;
 }
 
 /** Parses the command line (without the node and script arguments). Throws with a message on bad input. */
@@ -108,6 +121,10 @@ export function parseCliArgs(argv: string[]): CliConfig {
       "print-env": { type: "boolean" },
       "write-env": { type: "string" },
       "log-requests": { type: "boolean" },
+      profile: { type: "string" },
+      "consistency-lag-ms": { type: "string" },
+      "auto-pause-ms": { type: "string" },
+      "api-requests-per-second": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -153,6 +170,12 @@ export function parseCliArgs(argv: string[]): CliConfig {
     badCredentialDelayMs: num("bad-credential-delay-ms", values["bad-credential-delay-ms"]),
     faults,
     logRequests: values["log-requests"] ?? false,
+    ...(values.profile !== undefined ? { profiles: profilesArg(values.profile) } : {}),
+    profileTuning: {
+      consistencyLagMs: num("consistency-lag-ms", values["consistency-lag-ms"]),
+      autoPauseMs: num("auto-pause-ms", values["auto-pause-ms"]),
+      apiRequestsPerSecond: num("api-requests-per-second", values["api-requests-per-second"], { min: 1 }),
+    },
   };
   return { help: values.help ?? false, printEnv: values["print-env"] ?? false, envFile: values["write-env"], options };
 }
@@ -188,6 +211,7 @@ export async function runCli(config: CliConfig, io: CliIo): Promise<Emulator> {
     `  Token:  ${emu.oauthUrl}`,
     `  Admin:  ${emu.url}/__emulator/stats  ${emu.url}/__emulator/state`,
     config.options.stateFile ? `  State:  ${config.options.stateFile}` : "  State:  in memory",
+    `  Profiles: ${emu.profiles().join(", ") || "none (document)"}`,
     "Demo credentials (all scopes):",
   ].join("\n");
   if (config.printEnv) {

@@ -8,6 +8,7 @@ import { ApiError } from "./errors";
 import { FaultInjector } from "./faults";
 import { TokenRateLimiter, TokenService } from "./oauth";
 import { buildServer, TOKEN_PATH } from "./server";
+import { Profiles, type ProfileName, type ProfileSelection } from "./profiles";
 import { EmulatorState } from "./state";
 import { StatsCollector } from "./stats";
 import {
@@ -25,6 +26,7 @@ import {
 import { clusterView } from "./views";
 
 export * from "./types";
+export { PROFILES, PROFILE_NAMES, DEFAULT_PROFILES, LIVE_PROFILES, type ProfileName, type ProfileSelection, type ProfileTuning } from "./profiles";
 export { CHANNELS, GENERATIONS, ORG_ID, OWNER, PLAN_TYPES, REGIONS } from "./seed";
 
 export const DEFAULTS = {
@@ -65,6 +67,7 @@ class RunningEmulator implements Emulator {
     readonly limiter: TokenRateLimiter,
     readonly badCredentials: Map<string, number>,
     readonly abort: AbortController,
+    readonly activeProfiles: Profiles,
   ) {
     this.audience = options.audience ?? DEFAULTS.audience;
     this.credentials = { ...(options.demoCredential ?? DEFAULTS.demoCredential) };
@@ -141,6 +144,15 @@ class RunningEmulator implements Emulator {
     this.faultInjector.set(this.options.faults ?? {});
     this.limiter.clear();
     this.badCredentials.clear();
+    this.activeProfiles.set(this.options.profiles ?? "default");
+  }
+
+  profiles(): ProfileName[] {
+    return this.activeProfiles.list();
+  }
+
+  setProfiles(selection: ProfileSelection | readonly string[]): void {
+    this.activeProfiles.set(selection);
   }
 
   faults(): FaultConfig {
@@ -189,7 +201,8 @@ class RunningEmulator implements Emulator {
   }
 
   deleteSecret(clusterId: string, name: string): boolean {
-    return this.st.deleteSecret(clusterId, name, this.faultInjector.secretLingerMs);
+    const lag = this.activeProfiles.has("eventualConsistency") ? 3 * this.activeProfiles.tuning.consistencyLagMs : 0;
+    return this.st.deleteSecret(clusterId, name, Math.max(this.faultInjector.secretLingerMs, lag));
   }
 
   setSecretValue(clusterId: string, name: string, value: string): void {
@@ -205,7 +218,9 @@ class RunningEmulator implements Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const demo = options.demoCredential ?? DEFAULTS.demoCredential;
   const audience = options.audience ?? DEFAULTS.audience;
+  const profiles = new Profiles(options.profiles ?? "default", options.profileTuning);
   const state = new EmulatorState({
+    profiles,
     provisioningMs: options.provisioningMs ?? DEFAULTS.provisioningMs,
     backupMs: options.backupMs ?? DEFAULTS.backupMs,
     limits: options.limits ?? {},
@@ -221,10 +236,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.tokenRateLimit === undefined ? { ...DEFAULTS.tokenRateLimit } : options.tokenRateLimit,
   );
   const badCredentials = new Map<string, number>();
-  const emulator = new RunningEmulator(options, state, stats, faults, tokens, limiter, badCredentials, abort);
+  const emulator = new RunningEmulator(options, state, stats, faults, tokens, limiter, badCredentials, abort, profiles);
 
   const app = await buildServer({
     state,
+    profiles,
     stats,
     faults,
     tokens,

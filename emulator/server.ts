@@ -16,6 +16,7 @@ import { ipAllowlistRoutes } from "./routes/ipallowlist";
 import { memberRoutes } from "./routes/members";
 import { metaRoutes } from "./routes/meta";
 import { secretRoutes } from "./routes/secrets";
+import type { Profiles } from "./profiles";
 import type { EmulatorState } from "./state";
 import type { StatsCollector } from "./stats";
 import type { Emulator, RecordedResponse } from "./types";
@@ -25,6 +26,7 @@ export const ADMIN_PREFIX = "/__emulator";
 
 export interface ServerDeps {
   state: EmulatorState;
+  profiles: Profiles;
   stats: StatsCollector;
   faults: FaultInjector;
   tokens: TokenService;
@@ -55,7 +57,9 @@ function payloadText(payload: unknown): string {
 
 /** The Console API: faults and latency first, then bearer-token auth and the route's scope, then the routes. */
 function apiPlugin(api: FastifyInstance, d: ServerDeps): void {
-  const ctx: RouteContext = { state: d.state, faults: d.faults, stats: d.stats };
+  const ctx: RouteContext = { state: d.state, profiles: d.profiles, faults: d.faults, stats: d.stats };
+  /** Requests per credential in the current second (the `apiRateLimit` profile). */
+  const window = new Map<string, { second: number; count: number }>();
   const decide = (kind: FaultKindName, req: FastifyRequest): boolean => {
     const hit = d.faults.decide(kind, req.method, req.url.split("?")[0], req.routeOptions.url);
     if (hit) d.stats.fault(kind);
@@ -63,6 +67,7 @@ function apiPlugin(api: FastifyInstance, d: ServerDeps): void {
   };
 
   api.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    req.jsonErrors = d.profiles.has("jsonErrors");
     const ms = d.faults.latencyMs();
     if (ms > 0) {
       d.stats.fault("latency");
@@ -89,7 +94,22 @@ function apiPlugin(api: FastifyInstance, d: ServerDeps): void {
     }
     req.auth = verified;
     if (config.scope && !verified.scopes.includes(config.scope)) {
-      return sendText(reply, 403, `Forbidden: this API client lacks the "${config.scope}" scope`);
+      // Which status a missing scope gets is not settled by any public source: 403, or 401 with `missingScope401`.
+      const status = d.profiles.has("missingScope401") ? 401 : 403;
+      if (status === 401) reply.header("www-authenticate", 'Bearer error="insufficient_scope"');
+      return sendText(reply, status, `${status === 401 ? "Unauthorized" : "Forbidden"}: this API client lacks the "${config.scope}" scope`);
+    }
+    if (d.profiles.has("apiRateLimit")) {
+      const second = Math.floor(Date.now() / 1000);
+      const w = window.get(verified.clientId);
+      const current = w && w.second === second ? w : { second, count: 0 };
+      current.count++;
+      window.set(verified.clientId, current);
+      if (current.count > d.profiles.tuning.apiRequestsPerSecond) {
+        d.stats.fault("rateLimit");
+        reply.header("retry-after", "1");
+        return sendText(reply, 429, "Too Many Requests: the Console API rate limit was exceeded");
+      }
     }
   });
 

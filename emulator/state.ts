@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { ApiError } from "./errors";
+import type { Profiles } from "./profiles";
 import { CHANNELS, OWNER, PLAN_TYPES, REGIONS, type ChannelSeed, type GenerationSeed } from "./seed";
 import {
   CLIENT_PERMISSIONS,
@@ -62,10 +63,21 @@ const clusterRecord = z.object({
   stageLabel: z.enum(STAGE_LABELS).optional(),
   hardwarePackages: z.number(),
   status: z.enum(CLUSTER_STATUSES),
-  transition: z.object({ to: z.enum(CLUSTER_STATUSES), at: z.number() }).optional(),
+  transition: z
+    .object({
+      to: z.enum(CLUSTER_STATUSES),
+      at: z.number(),
+      /** A further step once this one is done (e.g. Creating → Updating → Healthy). */
+      then: z.object({ to: z.enum(CLUSTER_STATUSES), afterMs: z.number() }).optional(),
+    })
+    .optional(),
+  /** When the cluster last became Healthy after a create or a resume (for auto-pause). */
+  activeSince: z.number().optional(),
   ipallowlist: z.array(z.object({ ip: z.string(), description: z.string() })),
   clients: z.array(clientRecord),
   secrets: z.record(z.string(), z.string()),
+  /** When each secret was created (epoch ms), for eventual consistency. */
+  secretsCreated: z.record(z.string(), z.number()).optional(),
   lingering: z.array(z.object({ name: z.string(), value: z.string(), until: z.number() })),
   backups: z.array(backupRecord),
   backupSchedule: z.string().optional(),
@@ -89,6 +101,8 @@ const persistedState = z.object({
 type PersistedState = z.infer<typeof persistedState>;
 
 export interface StateOptions {
+  /** The live-shape profiles in force (clusterLifecycle changes provisioning and auto-pause). */
+  profiles: Profiles;
   provisioningMs: number;
   backupMs: number;
   limits: EmulatorLimits;
@@ -184,11 +198,29 @@ export class EmulatorState {
 
   // ---- clusters ----------------------------------------------------------------------------
 
-  /** Applies a due status transition (Creating → Healthy, …). */
+  /** Applies due status transitions (Creating → Healthy, …) and, with the clusterLifecycle profile, auto-pause. */
   private refresh(c: ClusterRecord): ClusterRecord {
-    if (c.transition && Date.now() >= c.transition.at) {
-      c.status = c.transition.to;
-      c.transition = undefined;
+    const now = Date.now();
+    while (c.transition && now >= c.transition.at) {
+      const t = c.transition;
+      c.status = t.to;
+      c.transition = t.then ? { to: t.then.to, at: t.at + t.then.afterMs } : undefined;
+      if (c.status === "Healthy") c.activeSince = t.at;
+    }
+    // Auto-pause (camunda-docs concepts/clusters.md): Trial clusters tagged dev, or untagged, are paused some hours
+    // after they were created or resumed.
+    const p = this.options.profiles;
+    if (
+      p.has("clusterLifecycle") &&
+      c.status === "Healthy" &&
+      !c.transition &&
+      c.planTypeId === PLAN_TYPES[0].uuid &&
+      (c.stageLabel === undefined || c.stageLabel === "dev") &&
+      c.activeSince !== undefined &&
+      now - c.activeSince >= p.tuning.autoPauseMs
+    ) {
+      c.status = "Suspended";
+      c.activeSince = undefined;
     }
     return c;
   }
@@ -224,6 +256,14 @@ export class EmulatorState {
     const max = this.options.limits.clustersPerOrg;
     if (max !== undefined && this.clusters.length >= max) throw new ApiError(400, "no reservations left");
     const provisioning = this.options.provisioningMs > 0;
+    // With the clusterLifecycle profile a new cluster passes through Updating on its way to Healthy.
+    const lifecycle = this.options.profiles.has("clusterLifecycle");
+    const ms = this.options.provisioningMs;
+    const transition: ClusterRecord["transition"] = !provisioning
+      ? undefined
+      : lifecycle
+        ? { to: "Updating", at: Date.now() + ms * 0.6, then: { to: "Healthy", afterMs: ms * 0.4 } }
+        : { to: "Healthy", at: Date.now() + ms };
     const cluster: ClusterRecord = {
       uuid: randomUUID(),
       name: input.name,
@@ -241,7 +281,8 @@ export class EmulatorState {
       stageLabel: input.stageLabel,
       hardwarePackages: input.hardwarePackages ?? 1,
       status: provisioning ? "Creating" : "Healthy",
-      transition: provisioning ? { to: "Healthy", at: Date.now() + this.options.provisioningMs } : undefined,
+      transition,
+      activeSince: provisioning ? undefined : Date.now(),
       ipallowlist: [],
       clients: [],
       secrets: {},
@@ -276,6 +317,7 @@ export class EmulatorState {
     c.status = status;
     c.transition = then && then.afterMs > 0 ? { to: then.to, at: Date.now() + then.afterMs } : undefined;
     if (then && then.afterMs <= 0) c.status = then.to;
+    c.activeSince = c.status === "Healthy" ? Date.now() : undefined;
     this.changed();
   }
 
@@ -284,6 +326,11 @@ export class EmulatorState {
     if (c.status === "Suspended") {
       this.setClusterStatus(id, "Resuming", { to: "Healthy", afterMs: this.options.provisioningMs });
     }
+  }
+
+  /** The name of the cluster's generation, e.g. "Camunda 8.8.x". */
+  generationName(c: ClusterRecord): string {
+    return CHANNELS.flatMap((ch) => ch.allowedGenerations).find((g) => g.uuid === c.generationId)?.name ?? "";
   }
 
   channelOf(c: ClusterRecord): ChannelSeed | undefined {
@@ -370,6 +417,7 @@ export class EmulatorState {
       throw new ApiError(403, "Maximum number of secrets reached");
     }
     c.secrets[name] = value;
+    c.secretsCreated = { ...c.secretsCreated, [name]: Date.now() };
     c.lingering = c.lingering.filter((l) => l.name !== name);
     this.changed();
   }

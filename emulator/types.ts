@@ -1,4 +1,5 @@
 /** Public types of the Console API emulator (options, fault configuration, statistics, state snapshot). */
+import type { ProfileName, ProfileSelection, ProfileTuning } from "./profiles";
 
 /** The scopes a Console API credential can hold, as named in the Console UI. */
 export const SCOPES = ["Cluster", "Zeebe Client", "IP Allowlist", "Connector Secrets", "Members", "Backups"] as const;
@@ -101,6 +102,13 @@ export interface RecordedResponse {
 }
 
 export interface EmulatorOptions {
+  /**
+   * Live-shape profiles (see profiles.ts): names, or "document" (none), "default" (what live payloads show; the
+   * default), "live" (all of them).
+   */
+  profiles?: ProfileSelection | readonly string[];
+  /** Tunables of the profiles (consistency lag, auto-pause delay, API rate limit). */
+  profileTuning?: ProfileTuning;
   /** TCP port; 0 (default) picks a free port. */
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
@@ -224,6 +232,10 @@ export interface Emulator {
   removeCredential(clientId: string): boolean;
   /** Makes every token issued so far invalid: API calls with them get 401. */
   revokeTokens(): void;
+  /** The live-shape profiles in force. */
+  profiles(): ProfileName[];
+  /** Switches profiles at run time (names, or "document", "default", "live"). Throws on an unknown name. */
+  setProfiles(selection: ProfileSelection | readonly string[]): void;
   setClusterHealthy(clusterId: string): void;
   setClusterStatus(clusterId: string, status: ClusterStatus): void;
   // Out-of-band changes (as if made in the Console UI). Each throws when the cluster does not exist;

@@ -42,6 +42,17 @@ export function adminRoutes(app: FastifyInstance, emu: Emulator): void {
     emu.state({ revealSecrets: req.query.reveal === "true" || req.query.reveal === "1" }),
   );
 
+  app.get("/profiles", async () => ({ profiles: emu.profiles() }));
+  app.put("/profiles", async (req) => {
+    const body = parseBody(z.object({ profiles: z.union([z.enum(["document", "default", "live"]), z.array(z.string())]) }), req.body);
+    try {
+      emu.setProfiles(body.profiles);
+    } catch (err) {
+      throw new ApiError(400, (err as Error).message);
+    }
+    return { profiles: emu.profiles() };
+  });
+
   app.get("/faults", async () => emu.faults());
   app.put("/faults", async (req) => {
     emu.setFaults((req.body ?? {}) as FaultConfig);

@@ -1,11 +1,11 @@
 /** Cluster routes: list, create, parameters, get, update (PATCH), delete, wake, upgrade. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../errors";
+import { ApiError, parseBody } from "../errors";
 import { ORG_ID, parametersBody } from "../seed";
 import { ENCRYPTION_TYPES, STAGE_LABELS } from "../state";
-import { clusterView } from "../views";
-import { hasScope, noContent, type ClusterParams, type RouteContext } from "./common";
+import { clusterView, oddClusterView } from "../views";
+import { hasScope, noContent, notYetVisible, type ClusterParams, type RouteContext } from "./common";
 
 /** Longest accepted cluster name (the real limit is unpublished). */
 export const MAX_CLUSTER_NAME_LENGTH = 50;
@@ -45,7 +45,11 @@ export function clusterRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.get("/clusters", { config }, async (req) => {
     const allow = hasScope(req, "IP Allowlist");
-    return ctx.state.listClusters().map((c) => clusterView(c, allow));
+    const listed = ctx.state
+      .listClusters()
+      .filter((c) => !notYetVisible(ctx, Date.parse(c.created)))
+      .map((c) => clusterView(c, allow, ctx.profiles));
+    return ctx.profiles.has("foreignClusterInList") ? [...listed, oddClusterView()] : listed;
   });
 
   app.post("/clusters", { config }, async (req) => {
@@ -57,7 +61,9 @@ export function clusterRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get("/clusters/parameters", { config }, async () => parametersBody());
 
   app.get<ClusterParams>("/clusters/:clusterId", { config }, async (req) => {
-    return clusterView(ctx.state.getCluster(req.params.clusterId), hasScope(req, "IP Allowlist"));
+    const cluster = ctx.state.getCluster(req.params.clusterId);
+    if (notYetVisible(ctx, Date.parse(cluster.created))) throw new ApiError(404, "Cluster not found");
+    return clusterView(cluster, hasScope(req, "IP Allowlist"), ctx.profiles);
   });
 
   app.patch<ClusterParams>("/clusters/:clusterId", { config }, async (req, reply) => {

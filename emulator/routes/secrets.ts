@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, parseBody } from "../errors";
-import { noContent, type ClusterParams, type RouteContext } from "./common";
+import { noContent, notYetVisible, type ClusterParams, type RouteContext } from "./common";
 
 /** Secret names must be shorter than this. */
 export const MAX_SECRET_NAME_LENGTH = 50;
@@ -13,6 +13,11 @@ const createSecretBody = z.object({
 });
 const updateSecretBody = z.object({ secretValue: z.string() });
 
+/** How long a deleted secret stays listed: the fault setting, or three consistency lags (`eventualConsistency`). */
+export function lingerMs(ctx: RouteContext): number {
+  return Math.max(ctx.faults.secretLingerMs, ctx.profiles.has("eventualConsistency") ? 3 * ctx.profiles.tuning.consistencyLagMs : 0);
+}
+
 type SecretParams = { Params: { clusterId: string; secretName: string } };
 
 export function secretRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -22,6 +27,8 @@ export function secretRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<ClusterParams>("/clusters/:clusterId/secrets", { config }, async (req) => {
     const { secrets, lingered } = ctx.state.getSecrets(req.params.clusterId);
     if (lingered > 0) ctx.stats.fault("lingeringSecretReads", lingered);
+    const created = ctx.state.getCluster(req.params.clusterId).secretsCreated ?? {};
+    for (const name of Object.keys(secrets)) if (notYetVisible(ctx, created[name])) delete secrets[name];
     return secrets;
   });
 
@@ -41,7 +48,7 @@ export function secretRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.delete<SecretParams>("/clusters/:clusterId/secrets/:secretName", { config: writeConfig }, async (req, reply) => {
-    ctx.state.deleteSecret(req.params.clusterId, req.params.secretName, ctx.faults.secretLingerMs);
+    ctx.state.deleteSecret(req.params.clusterId, req.params.secretName, lingerMs(ctx));
     return noContent(reply);
   });
 }
