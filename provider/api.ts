@@ -29,6 +29,8 @@ export function createConsoleClient(
     cacheDir: settings.tokenCacheDir,
     credentialSource: settings.sources.clientId,
     dispatcher: extra.dispatcher,
+    timeoutMs: settings.requestTimeoutMs,
+    maxWaitMs: settings.retryBudgetMs,
   });
   return new ConsoleClient({
     baseUrl: settings.baseUrl,
@@ -36,7 +38,7 @@ export function createConsoleClient(
     dispatcher: extra.dispatcher,
     maxConcurrentRequests: settings.maxConcurrentRequests,
     maxRequestsPerSecond: settings.maxRequestsPerSecond,
-    retry: extra.retry,
-    timeoutMs: extra.timeoutMs,
+    retry: { maxTotalMs: settings.retryBudgetMs, ...extra.retry },
+    timeoutMs: extra.timeoutMs ?? settings.requestTimeoutMs,
   });
 }

@@ -136,9 +136,13 @@ export class CamundaConfigError extends Error {
 }
 
 /** The hint to attach to an API error of this status on this path. */
-export function hintFor(status: number, method: string, path: string, message: string): string | undefined {
+export function hintFor(status: number, method: string, path: string, message: string, context: { freshToken?: boolean } = {}): string | undefined {
   if (status === 401) {
-    return "The access token was refused even after a refresh; check that the Console API credentials are valid and not revoked";
+    const scope = scopeForPath(path);
+    const lacking = scope ? `lack the "${scope}" scope (some Console API deployments answer 401 rather than 403 for it)` : "lack the permission for this operation";
+    return context.freshToken
+      ? `A token issued moments ago was refused: the Console API credentials ${lacking}, or they were revoked; check the client in Console → Organization → Administration API`
+      : `The access token was refused even after a refresh: the Console API credentials were revoked, or they ${lacking}`;
   }
   if (status === 403) {
     const scope = scopeForPath(path);

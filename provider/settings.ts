@@ -29,6 +29,8 @@ export const SETTINGS = {
   tokenDiskCache: { config: "tokenDiskCache", env: "CAMUNDA_TOKEN_DISK_CACHE_DISABLE" },
   maxConcurrentRequests: { config: "maxConcurrentRequests", env: "CAMUNDA_CONSOLE_MAX_CONCURRENCY" },
   maxRequestsPerSecond: { config: "maxRequestsPerSecond", env: "CAMUNDA_CONSOLE_MAX_RPS" },
+  requestTimeoutSeconds: { config: "requestTimeoutSeconds", env: "CAMUNDA_CONSOLE_REQUEST_TIMEOUT_SECONDS" },
+  retryBudgetSeconds: { config: "retryBudgetSeconds", env: "CAMUNDA_CONSOLE_RETRY_BUDGET_SECONDS" },
 } as const satisfies Record<string, SettingSpec>;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -44,6 +46,10 @@ export interface Settings {
   stateDir: string;
   maxConcurrentRequests: number;
   maxRequestsPerSecond: number;
+  /** Longest wait for one answer (token service and Console API), in ms. */
+  requestTimeoutMs: number;
+  /** Longest time spent retrying one call (waits included), in ms. */
+  retryBudgetMs: number;
   /** Where each setting came from, e.g. `stack config camunda:clientId` (for error messages). */
   sources: Record<SettingName, string>;
 }
@@ -141,5 +147,23 @@ export function resolveSettings(
   const maxConcurrentRequests = parse("maxConcurrentRequests", positiveInt(256), raw("maxConcurrentRequests") ?? "8", "Use a whole number from 1 to 256");
   const maxRequestsPerSecond = parse("maxRequestsPerSecond", positiveInt(1000), raw("maxRequestsPerSecond") ?? "50", "Use a whole number from 1 to 1000");
 
-  return { clientId, clientSecret, baseUrl, oauthUrl, audience, tokenCacheDir, stateDir, maxConcurrentRequests, maxRequestsPerSecond, sources };
+  const requestTimeoutMs =
+    1000 * parse("requestTimeoutSeconds", positiveInt(600), raw("requestTimeoutSeconds") ?? "30", "Use a whole number of seconds from 1 to 600");
+  const retryBudgetMs =
+    1000 * parse("retryBudgetSeconds", positiveInt(3600), raw("retryBudgetSeconds") ?? "300", "Use a whole number of seconds from 1 to 3600");
+
+  return {
+    clientId,
+    clientSecret,
+    baseUrl,
+    oauthUrl,
+    audience,
+    tokenCacheDir,
+    stateDir,
+    maxConcurrentRequests,
+    maxRequestsPerSecond,
+    requestTimeoutMs,
+    retryBudgetMs,
+    sources,
+  };
 }

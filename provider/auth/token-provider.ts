@@ -134,6 +134,12 @@ export class TokenProvider {
     return this.inflight;
   }
 
+  /** Whether `accessToken` is the current token and the token service issued it less than `ms` ago. */
+  issuedWithin(accessToken: string, ms: number): boolean {
+    const t = this.memory;
+    return t !== undefined && t.accessToken === accessToken && t.obtainedAt !== undefined && Date.now() - t.obtainedAt < ms;
+  }
+
   /** Forgets `accessToken` after the API refused it (401); the next `getToken()` fetches a new one. */
   invalidate(accessToken: string): void {
     if (this.memory?.accessToken === accessToken) this.memory = undefined;

@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request, type Dispatcher } from "undici";
-import type { z } from "zod";
+import { z } from "zod";
 import type { TokenProvider } from "../auth/token-provider";
 import { CamundaApiError, hintFor, serviceMessage } from "../errors";
 import {
@@ -72,6 +72,10 @@ export interface ConsoleClientStats {
 type RetryMode = "idempotent" | "secret-write" | "none";
 
 const RETRYABLE_STATUS = new Set([412, 429, 500, 502, 503, 504]);
+/** The looks after an ambiguous create (see `lookAgain`). */
+const CONSISTENCY_GRACE_MS = [1000, 2000];
+/** A token younger than this that gets a 401 was not expired (see `exchange`). */
+const FRESH_TOKEN_MS = 60_000;
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = h[name];
@@ -92,6 +96,19 @@ export function isTransient(err: unknown): boolean {
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * A JSON array whose items are parsed one by one: an item of a shape the provider does not know (another team's
+ * cluster with fields of the future) is left out rather than failing the whole listing.
+ */
+function lenientList<S extends z.ZodType>(item: S) {
+  return z.array(z.unknown()).transform((items) =>
+    items.flatMap((i) => {
+      const r = item.safeParse(i);
+      return r.success ? [r.data as z.output<S>] : [];
+    }),
+  );
+}
 
 export class ConsoleClient {
   readonly stats: ConsoleClientStats = { requests: 0, byMethod: {}, retries: 0, recoveries: 0 };
@@ -161,7 +178,12 @@ export class ConsoleClient {
           });
         }
       });
-      if (res.status === 401 && !refreshed) {
+      // A 401 for a token the service issued a moment ago, without `error="invalid_token"` (RFC 6750), is no expiry
+      // or revocation: it means a missing scope (some deployments answer 401 rather than 403); another token would not
+      // help, so none is asked for.
+      const invalidToken = /invalid_token/i.test(header(res.headers, "www-authenticate") ?? "");
+      const fresh = res.status === 401 && !invalidToken && this.options.tokens.issuedWithin(token, FRESH_TOKEN_MS);
+      if (res.status === 401 && !refreshed && !fresh) {
         refreshed = true;
         this.options.tokens.invalidate(token);
         continue;
@@ -173,7 +195,7 @@ export class ConsoleClient {
         path,
         status: res.status,
         serviceMessage: message,
-        hint: hintFor(res.status, method, path, message),
+        hint: hintFor(res.status, method, path, message, { freshToken: fresh }),
         retryAfterSeconds: (() => {
           const ms = retryAfterMs(header(res.headers, "retry-after"));
           return ms === undefined ? undefined : ms / 1000;
@@ -251,7 +273,7 @@ export class ConsoleClient {
         // 429 and 412 mean the request was turned away: nothing to look for. Anything else may have gone through,
         // so look even when no attempt is left: the object may exist, and must then be returned, not orphaned.
         if (apiErr.status !== 429 && apiErr.status !== 412) {
-          const found = await find();
+          const found = await this.lookAgain(find);
           // `confirm` can reject what the listing showed (e.g. a deleted secret that is still listed for a while).
           if (found !== undefined && (!confirm || (await confirm(found)))) {
             this.stats.recoveries++;
@@ -267,10 +289,24 @@ export class ConsoleClient {
     }
   }
 
+  /**
+   * Looks for what an ambiguous create may have made, again after 1 s and 2 s when it is not there yet: the service
+   * is eventually consistent, and posting again while the first create is still invisible would duplicate it.
+   */
+  private async lookAgain<T>(find: () => Promise<T | undefined>): Promise<T | undefined> {
+    for (const wait of [0, ...CONSISTENCY_GRACE_MS]) {
+      if (wait > 0) await sleep(wait);
+      const found = await find();
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   // ---- clusters -------------------------------------------------------------------------------------------------
 
+  /** Every cluster of the organization; one the provider cannot read (a shape it does not know) is left out. */
   listClusters(): Promise<Cluster[]> {
-    return this.json("GET", "/clusters", clusterSchema.array(), "idempotent");
+    return this.json("GET", "/clusters", lenientList(clusterSchema), "idempotent");
   }
 
   getCluster(clusterId: string): Promise<Cluster> {
@@ -320,7 +356,7 @@ export class ConsoleClient {
   // ---- clients --------------------------------------------------------------------------------------------------
 
   listClients(clusterId: string): Promise<ClusterClient[]> {
-    return this.json("GET", `/clusters/${enc(clusterId)}/clients`, clusterClientSchema.array(), "idempotent");
+    return this.json("GET", `/clusters/${enc(clusterId)}/clients`, lenientList(clusterClientSchema), "idempotent");
   }
 
   getClient(clusterId: string, clientId: string): Promise<ConnectionDetails> {
@@ -393,8 +429,11 @@ export class ConsoleClient {
     const started = Date.now();
     let ambiguous = false;
     let duplicates = 0;
-    /** Whether the listed value shows this call's own create. */
-    const mine = (listed: string) => before === null || (ambiguous && listed === value && before !== value);
+    /**
+     * Whether the listed secret is this call's own create: only after an ambiguous attempt (a first attempt's
+     * duplicate is someone else's), and only when it holds this call's value where it held none, or another, before.
+     */
+    const mine = (listed: string) => ambiguous && listed === value && before !== value;
     const written = async (): Promise<boolean> => {
       try {
         await this.updateSecret(clusterId, name, value);
@@ -421,9 +460,8 @@ export class ConsoleClient {
         // a deleted secret can linger in the listing while a concurrent change holds the cluster's secrets.
         if (listed !== undefined && (duplicate || ++duplicates >= 3)) {
           if (mine(listed)) {
-            if (ambiguous) this.stats.recoveries++;
-            await this.updateSecret(clusterId, name, value);
-            return { adopted: false, recovered: ambiguous };
+            this.stats.recoveries++;
+            return { adopted: false, recovered: true };
           }
           if (opts.adoptExisting) {
             await this.updateSecret(clusterId, name, value);
@@ -442,8 +480,11 @@ export class ConsoleClient {
       } else if (failure.status !== 429 && failure.status !== 412) {
         // The POST may have gone through: look before posting again.
         ambiguous = true;
-        const listed = (await this.listSecrets(clusterId)).get(name);
-        if (listed !== undefined && mine(listed) && (await written())) {
+        const listed = await this.lookAgain(async () => {
+          const v = (await this.listSecrets(clusterId)).get(name);
+          return v !== undefined && mine(v) ? v : undefined;
+        });
+        if (listed !== undefined && (await written())) {
           this.stats.recoveries++;
           return { adopted: false, recovered: true };
         }

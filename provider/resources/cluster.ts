@@ -6,13 +6,12 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Cluster } from "../schemas/api";
 import { zeebeAddressWithPort } from "./bundle";
-import { ignoreNotFound, isNotFound } from "./errors";
+import { ignoreNotFound, isNotFound, readOrConfirmGone } from "./errors";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
-import { CamundaApiError } from "../errors";
 import type { CreateClusterBody } from "../schemas/api";
 import { ownerProps, ownershipOf, recorded } from "./ownership";
-import { recoverableCreate, type Ownership } from "./recovery";
+import { INTENT_WINDOW_MS, recoverableCreate, type Ownership } from "./recovery";
 import { CLUSTER_STAGES, clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
@@ -64,19 +63,24 @@ function linksOf(cluster: Cluster): Record<string, string> {
   return out;
 }
 
-/** The outputs for a cluster as the API reports it, keeping the user's own spelling of inputs. */
-export function clusterOutputs(cluster: Cluster, inputs: Partial<ClusterInputs>): ClusterOutputs {
+/**
+ * The outputs of a cluster: what the user declared (`declared`: the fields `diff` compares with the next inputs, in
+ * the user's own spelling) beside what the API reports (ids, names, status, links). Representation quirks of the API
+ * never reach the declared fields: a non-stable channel reports `autoUpdate: false` whatever was asked, `labels` and
+ * `description` may not come back at all.
+ */
+export function clusterOutputs(cluster: Cluster, declared: Partial<ClusterInputs>): ClusterOutputs {
   const links = linksOf(cluster);
   return {
-    name: cluster.name,
-    ...(cluster.description !== undefined && cluster.description !== "" ? { description: cluster.description } : {}),
-    ...(stageOf(cluster) ? { stageLabel: stageOf(cluster) } : {}),
-    region: (inputs.region as string | undefined) ?? cluster.region.name,
-    plan: (inputs.plan as string | undefined) ?? cluster.planType.name,
-    channel: (inputs.channel as string | undefined) ?? cluster.channel.name,
-    ...(inputs.generation !== undefined ? { generation: inputs.generation as string } : {}),
-    autoUpdate: (cluster.autoUpdate as boolean | undefined) ?? (inputs.autoUpdate as boolean | undefined) ?? true,
-    waitTimeoutMinutes: (inputs.waitTimeoutMinutes as number | undefined) ?? 30,
+    name: (declared.name as string | undefined) ?? cluster.name,
+    ...(declared.description !== undefined && declared.description !== "" ? { description: declared.description as string } : {}),
+    ...(declared.stageLabel !== undefined ? { stageLabel: declared.stageLabel as string } : {}),
+    region: (declared.region as string | undefined) ?? cluster.region.name,
+    plan: (declared.plan as string | undefined) ?? cluster.planType.name,
+    channel: (declared.channel as string | undefined) ?? cluster.channel.name,
+    ...(declared.generation !== undefined ? { generation: declared.generation as string } : {}),
+    autoUpdate: (declared.autoUpdate as boolean | undefined) ?? cluster.autoUpdate ?? true,
+    waitTimeoutMinutes: (declared.waitTimeoutMinutes as number | undefined) ?? 30,
     regionId: cluster.region.uuid,
     regionName: cluster.region.name,
     planTypeId: cluster.planType.uuid,
@@ -91,8 +95,66 @@ export function clusterOutputs(cluster: Cluster, inputs: Partial<ClusterInputs>)
   };
 }
 
+/**
+ * The declared fields as a refresh finds them: a value the API shows replaces the recorded one (out-of-band drift,
+ * which the next `up` repairs); a value it does not show (no `description` field, no `labels`) keeps the recorded one.
+ * The stage label is compared only while the user declares one: the API cannot remove a stage label, so a program
+ * that no longer declares it stops managing it. Without a record (a `get`), everything comes from the API.
+ */
+function refreshedDeclaration(cluster: Cluster, old: Props): Partial<ClusterInputs> {
+  if (typeof old.name !== "string") {
+    return {
+      name: cluster.name,
+      ...(cluster.description ? { description: cluster.description } : {}),
+      ...(stageOf(cluster) ? { stageLabel: stageOf(cluster) as ClusterInputs["stageLabel"] } : {}),
+    };
+  }
+  const shown = (key: string) => Object.prototype.hasOwnProperty.call(cluster, key) && (cluster as Props)[key] !== null;
+  const declared = old as Partial<ClusterInputs>;
+  return {
+    ...declared,
+    name: cluster.name,
+    description: shown("description") ? cluster.description || undefined : declared.description,
+    stageLabel:
+      declared.stageLabel !== undefined && Array.isArray(cluster.labels)
+        ? (stageOf(cluster) as ClusterInputs["stageLabel"] | undefined)
+        : declared.stageLabel,
+  };
+}
+
+/**
+ * What the user declared that the API does not show back (said once: when it first appears), e.g. a stage label on
+ * a service that returns no `labels`, or `autoUpdate` on a channel that ignores it.
+ */
+function notices(cluster: Cluster, declared: Partial<ClusterInputs>): string[] {
+  const out: string[] = [];
+  if (declared.stageLabel !== undefined && !Array.isArray(cluster.labels)) out.push("stageLabel");
+  if (declared.description && !(typeof cluster.description === "string")) out.push("description");
+  if (declared.autoUpdate === true && cluster.autoUpdate === false) out.push("autoUpdate");
+  return out;
+}
+
+const NOTICE_TEXT: Record<string, string> = {
+  stageLabel: "the Console API does not return the stage label: it is set, but a change made in the Console cannot be detected",
+  description: "the Console API does not return the description: it is set, but a change made in the Console cannot be detected",
+  autoUpdate: "the Console API reports autoUpdate false: automatic updates are ignored on this channel (only Stable honours them)",
+};
+
+/** The outputs with the notices recorded (`__notices`), saying the new ones once. */
+function withNotices(outs: ClusterOutputs, cluster: Cluster, declared: Partial<ClusterInputs>, old: Props): Props {
+  const now = notices(cluster, declared);
+  const before = Array.isArray(old.__notices) ? (old.__notices as unknown[]) : [];
+  for (const n of now) if (!before.includes(n)) progress(`cluster ${JSON.stringify(outs.name)}: ${NOTICE_TEXT[n]}`);
+  return { ...outs, ...(now.length ? { __notices: now } : {}) };
+}
+
 function stageOf(cluster: Cluster): string | undefined {
   return cluster.labels?.find((l) => (CLUSTER_STAGES as readonly string[]).includes(l));
+}
+
+/** Whether a create or update left the cluster not Healthy in time (older versions recorded only the status). */
+function awaiting(olds: Props): boolean {
+  return olds.__awaiting === true || olds.status === "Creating";
 }
 
 /** States a cluster leaves by itself: waiting is worth it. */
@@ -153,18 +215,23 @@ async function waitUntilHealthy(clusterId: string, name: string, timeoutMinutes:
   }
 }
 
-/** The error `create`/`update` throw for a cluster that exists but is not ready: the engine keeps it (init error). */
-async function notReadyError(err: unknown, clusterId: string, ins: ClusterInputs, inputs: Props): Promise<Error> {
-  let outs: Props = { name: ins.name, region: ins.region, plan: ins.plan, channel: ins.channel, status: "Creating" };
+/**
+ * The error `create`/`update` throw for a cluster that exists but was not Healthy in time: the engine keeps it in the
+ * stack with these outputs ("created, failed to initialize") and calls `update` on the next `up`, which goes on
+ * waiting (`__awaiting`). The outputs keep every declared field (from `fallback`, the previous outputs, when the
+ * cluster cannot be read either), so that nothing looks changed to the next diff.
+ */
+async function notReadyError(err: unknown, clusterId: string, ins: ClusterInputs, inputs: Props, fallback: Props = {}): Promise<Error> {
+  let outs: Props;
   try {
     outs = { ...clusterOutputs(await consoleClient().getCluster(clusterId), ins) };
   } catch {
-    // keep the minimal outputs
+    outs = { ...fallback, ...ins, status: typeof fallback.status === "string" ? fallback.status : "Creating" };
   }
-  if (outs.status === "Healthy") outs.status = "Creating"; // not waited for: the next up waits again
+  delete outs.__provider;
   return Object.assign(new Error((err as Error).message), {
     id: clusterId,
-    properties: { ...outs, ...ownerProps(inputs), __provider: inputs.__provider },
+    properties: { ...outs, __awaiting: true, ...ownerProps(inputs), __provider: inputs.__provider },
     reasons: [(err as Error).message],
   });
 }
@@ -193,9 +260,13 @@ function matches(c: Cluster, d: Record<string, string>): boolean {
   return c.name === d.name && c.region.uuid === d.regionId && c.planType.uuid === d.planTypeId && c.channel.uuid === d.channelId;
 }
 
-/** Created at or after `since` (both by the service's clock; 5 s of slack for the Date header's 1 s resolution). */
-function createdSince(c: Cluster, since: number): boolean {
-  return c.created !== undefined && Date.parse(c.created) >= since - 5_000;
+/**
+ * Created at or after `since` and, when `until` is given, not after it (both by the service's clock; 5 s of slack for
+ * the Date header's 1 s resolution).
+ */
+function createdWithin(c: Cluster, since: number, until?: number): boolean {
+  const t = c.created === undefined ? NaN : Date.parse(c.created);
+  return t >= since - 5_000 && (until === undefined || t <= until + 5_000);
 }
 
 /**
@@ -213,7 +284,9 @@ async function createOrRecover(body: CreateClusterBody, owned: Ownership | undef
     now: () => client.serverNow(),
     snapshot: async () => (await listClustersCached()).filter((c) => c.name === body.name).map((c) => c.uuid),
     recover: async (pending, isOurs) => {
-      const accept = (c: Cluster) => matches(c, declaration) && createdSince(c, pending.at) && isOurs(c.uuid);
+      // An intent without an id: only a cluster created within the time its create could take can be that run's.
+      const accept = (c: Cluster) =>
+        matches(c, declaration) && createdWithin(c, pending.at, pending.id ? undefined : pending.at + INTENT_WINDOW_MS) && isOurs(c.uuid);
       if (pending.id) {
         try {
           const c = await client.getCluster(pending.id);
@@ -234,10 +307,9 @@ async function createOrRecover(body: CreateClusterBody, owned: Ownership | undef
     },
     create: async (isOurs) => {
       const since = client.serverNow();
-      return (await client.createCluster(body, (c) => matches(c, declaration) && createdSince(c, since) && isOurs(c.uuid))).clusterId;
+      return (await client.createCluster(body, (c) => matches(c, declaration) && createdWithin(c, since) && isOurs(c.uuid))).clusterId;
     },
     idOf: (id) => id,
-    refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
   });
   return { clusterId: result, recovered };
 }
@@ -299,8 +371,8 @@ export const clusterProvider = {
       const wanted = news[key] ?? (key === "waitTimeoutMinutes" ? 30 : undefined);
       if (isUnknown(wanted) || (wanted ?? "") !== (olds[key] ?? "")) updates.push(key);
     }
-    // A create that timed out: the next up goes on waiting for the cluster (in update).
-    if (olds.status === "Creating") updates.push("status");
+    // A create that was not Healthy in time: the next up goes on waiting for the cluster (in update).
+    if (awaiting(olds)) updates.push("status");
     return {
       changes: replaces.length > 0 || updates.length > 0,
       replaces,
@@ -331,7 +403,7 @@ export const clusterProvider = {
     invalidateCluster(clusterId);
     try {
       const cluster = await waitUntilHealthy(clusterId, ins.name as string, ins.waitTimeoutMinutes as number);
-      return { id: clusterId, outs: { ...clusterOutputs(cluster, ins), ...ownerProps(inputs) } };
+      return { id: clusterId, outs: { ...withNotices(clusterOutputs(cluster, ins), cluster, ins, {}), ...ownerProps(inputs) } };
     } catch (err) {
       // Created but not ready: keep it in the stack so that nothing is orphaned; the next up goes on waiting.
       throw await notReadyError(err, clusterId, ins, inputs);
@@ -341,8 +413,11 @@ export const clusterProvider = {
   async read(id: string, props: Props): Promise<dynamic.ReadResult> {
     recorded("cluster", id, props);
     try {
-      const cluster = await readClusterCached(id);
-      return { id, props: { ...clusterOutputs(cluster, props as Partial<ClusterInputs>), ...ownerProps(props) } };
+      const cluster = await readOrConfirmGone(() => readClusterCached(id), () => consoleClient().getCluster(id));
+      const declared = refreshedDeclaration(cluster, props);
+      // Still not Healthy after a create that was not in time: the next up goes on waiting.
+      const stillAwaiting = props.__awaiting === true && statusOf(cluster) !== "Healthy" ? { __awaiting: true } : {};
+      return { id, props: { ...withNotices(clusterOutputs(cluster, declared), cluster, declared, props), ...stillAwaiting, ...ownerProps(props) } };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;
@@ -358,23 +433,34 @@ export const clusterProvider = {
     if ((ins.description ?? "") !== (olds.description ?? "")) patch.description = (ins.description as string | undefined) ?? "";
     if (ins.stageLabel !== undefined && ins.stageLabel !== olds.stageLabel) {
       patch.stageLabel = ins.stageLabel as "dev" | "test" | "stage" | "prod";
+    } else if (ins.stageLabel === undefined && olds.stageLabel !== undefined) {
+      progress(
+        `cluster ${JSON.stringify(ins.name)}: the Console API cannot remove a stage label; the cluster keeps ` +
+          `${JSON.stringify(olds.stageLabel)} in the Console, and the stack no longer manages it`,
+      );
     }
     if (Object.keys(patch).length > 0) {
       await consoleClient().updateCluster(id, patch);
       invalidateCluster(id);
     }
     let cluster: Cluster | undefined;
-    try {
-      // A create that timed out or failed left the cluster not Healthy (the engine then calls update): go on waiting.
-      const waiting = olds.status !== undefined && olds.status !== "Healthy" && olds.status !== "Suspended";
-      cluster = waiting ? await waitUntilHealthy(id, ins.name as string, ins.waitTimeoutMinutes as number) : await consoleClient().getCluster(id);
-    } catch (err) {
-      if (!isNotFound(err)) throw await notReadyError(err, id, ins, news);
+    if (awaiting(olds)) {
+      // A create (or update) that was not Healthy in time: go on waiting, and keep waiting on the next up if need be.
+      try {
+        cluster = await waitUntilHealthy(id, ins.name as string, ins.waitTimeoutMinutes as number);
+      } catch (err) {
+        throw await notReadyError(err, id, ins, news, olds);
+      }
+    } else {
+      try {
+        cluster = await consoleClient().getCluster(id);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
     }
     if (!cluster) throw new Error(`Cluster ${id} no longer exists: run \`pulumi refresh\` and then \`pulumi up\` to create it again.`);
-    const outs = clusterOutputs(cluster, ins);
-    // PATCH may be applied asynchronously: report what was asked for.
-    return { outs: { ...outs, ...patch, ...ownerProps(news) } };
+    // PATCH may be applied asynchronously: the outputs hold what was asked for.
+    return { outs: { ...withNotices(clusterOutputs(cluster, ins), cluster, ins, olds), ...ownerProps(news) } };
   },
 
   async delete(id: string, props: Props): Promise<void> {

@@ -5,15 +5,15 @@
  * Id: `<clusterId>/<clientId>`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { connectionBundle } from "./bundle";
+import { connectionBundle, withCurrentKeys } from "./bundle";
 import { readClusterCached } from "./cluster";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { CamundaApiError } from "../errors";
 import type { CreatedClusterClient } from "../schemas/api";
 import { claim, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
-import { recoverableCreate, type Ownership } from "./recovery";
-import { ignoreNotFound, isNotFound } from "./errors";
+import { INTENT_WINDOW_MS, recoverableCreate, type Ownership } from "./recovery";
+import { findOrConfirmGone, ignoreNotFound, isNotFound, readOrConfirmGone } from "./errors";
 import { CLIENT_PERMISSIONS, isUnknown, zeebeClientInputsSchema, type ClientPermission, type ZeebeClientInputs } from "./inputs";
 import { coalesced, invalidateCluster, snapshot } from "./read-cache";
 
@@ -51,6 +51,13 @@ function sameSet(a: readonly unknown[] | undefined, b: readonly unknown[] | unde
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
+/** Scopes Console no longer manages on clusters of generation 8.7 and later (camunda-docs manage-api-clients.md). */
+const CONSOLE_UNMANAGED: readonly string[] = ["Operate", "Tasklist"];
+
+function isScopeRefusal(err: unknown): boolean {
+  return err instanceof CamundaApiError && err.status === 400 && /permission|scope/i.test(err.serviceMessage);
+}
+
 /** Creates the client once, or recovers what this very resource's interrupted run created (recovery.ts). */
 async function createRecoverable(ins: ZeebeClientInputs, owned: Ownership | undefined): Promise<{ created: CreatedClusterClient; recovered: boolean }> {
   const clusterId = ins.clusterId as string;
@@ -64,15 +71,32 @@ async function createRecoverable(ins: ZeebeClientInputs, owned: Ownership | unde
     ownership: owned,
     declaration: { clusterId, name },
     now: () => client.serverNow(),
-    snapshot: async () =>
-      (await snapshot(`clients/${clusterId}`, () => client.listClients(clusterId))).filter((c) => c.name === name).map((c) => c.clientId),
+    snapshot: async () => (await snapshot(`clients/${clusterId}`, () => client.listClients(clusterId))).filter((c) => c.name === name).map((c) => c.clientId),
     recover: async (pending, isOurs) => {
+      // Clients have no creation time: an intent without an id vouches for a same-named client only within the time
+      // its create could take (after that, a new same-named client is someone else's and is left alone).
+      if (pending.id === undefined && client.serverNow() - pending.at > INTENT_WINDOW_MS) return undefined;
       const found = (await sameName()).find((c) => isOurs(c.clientId) && (pending.id === undefined || c.clientId === pending.id));
       return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
     },
-    create: (isOurs) => client.createClient(clusterId, body, (c) => isOurs(c.clientId)),
+    create: async (isOurs) => {
+      try {
+        return await client.createClient(clusterId, body, (c) => isOurs(c.clientId));
+      } catch (err) {
+        // On 8.7+ clusters Console manages only some scopes (camunda-docs manage-api-clients.md); a service that refuses
+        // the others gets the request without them, and the client the scopes Console can grant.
+        const unmanaged = (permissions ?? []).filter((p) => CONSOLE_UNMANAGED.includes(p));
+        const kept = (permissions ?? []).filter((p) => !CONSOLE_UNMANAGED.includes(p));
+        if (!isScopeRefusal(err) || unmanaged.length === 0 || kept.length === 0) throw err;
+        progress(
+          `client ${JSON.stringify(name)}: the Console API refused the ${unmanaged.join(" and ")} permission` +
+            `${unmanaged.length > 1 ? "s" : ""} (${(err as CamundaApiError).serviceMessage}); creating it with ${kept.join(", ")}. ` +
+            "On clusters of generation 8.7 and later that access is managed in the cluster's own Identity",
+        );
+        return client.createClient(clusterId, { clientName: name, permissions: kept }, (c) => isOurs(c.clientId));
+      }
+    },
     idOf: (c) => c.clientId,
-    refused: (err) => err instanceof CamundaApiError && err.status >= 400 && err.status < 500,
   });
   return { created: result, recovered };
 }
@@ -101,18 +125,30 @@ async function createOnce(ins: ZeebeClientInputs, owned: Ownership | undefined):
   let zeebeAddress = links.zeebe;
   let authorizationServerUrl = links.oauth;
   if (!zeebeAddress || !authorizationServerUrl) {
-    // Older API versions return no links with the client: read them from the cluster and the client.
+    // The create answer carries no links (as live answers do: the official SDK's fixture, the Go client's payloads):
+    // read them from the cluster and the client's connection details. The client exists and its secret is in hand,
+    // so nothing here may fail the create: what cannot be read comes from the cluster's links and SaaS defaults.
     const [cluster, details] = await Promise.all([
-      readClusterCached(clusterId),
-      client.getClient(clusterId, created.clientId),
+      readClusterCached(clusterId).catch(() => undefined),
+      readOrConfirmGone(
+        () => client.getClient(clusterId, created.clientId),
+        () => client.getClient(clusterId, created.clientId),
+      ).catch(() => undefined),
     ]);
-    links = { ...((cluster.links ?? {}) as Record<string, string>), ...links };
-    zeebeAddress = details.ZEEBE_ADDRESS;
-    authorizationServerUrl = details.ZEEBE_AUTHORIZATION_SERVER_URL;
+    links = { ...((cluster?.links ?? {}) as Record<string, string>), ...links };
+    zeebeAddress = details?.ZEEBE_ADDRESS ?? links.zeebe;
+    authorizationServerUrl = details?.ZEEBE_AUTHORIZATION_SERVER_URL ?? links.oauth;
   }
   const granted = (created.permissions as string[] | undefined)?.length
     ? (created.permissions as string[])
     : (permissions ?? [...CLIENT_PERMISSIONS]);
+  const withheld = (permissions ?? []).filter((p) => !granted.includes(p));
+  if (withheld.length > 0) {
+    progress(
+      `client ${JSON.stringify(ins.name)} was granted ${granted.join(", ")} of the requested ${(permissions ?? []).join(", ")}: ` +
+        `on clusters of generation 8.7 and later ${withheld.join(" and ")} access is managed in the cluster's own Identity`,
+    );
+  }
   const env = connectionBundle({
     clusterId,
     clientId: created.clientId,
@@ -168,20 +204,16 @@ export const zeebeClientProvider = {
     const replaces: string[] = [];
     if (isUnknown(news.clusterId) || news.clusterId !== olds.clusterId) replaces.push("clusterId");
     if (isUnknown(news.name) || news.name !== olds.name) replaces.push("name");
-    const wanted = news.permissions as string[] | undefined;
+    // Declared against declared: the permissions the API granted may differ (on 8.7+ clusters Console manages only
+    // some scopes) and must not replace the client on every run.
+    const wanted = news.permissions as unknown[] | undefined;
     const asked = olds.requestedPermissions as string[] | undefined;
-    const actual = olds.permissions as string[] | undefined;
-    if (
-      isUnknown(wanted) ||
-      !sameSet(wanted, asked) ||
-      (wanted !== undefined && actual !== undefined && !sameSet(wanted, actual))
-    ) {
-      replaces.push("permissions");
-    }
+    if (isUnknown(wanted) || wanted?.some(isUnknown) || !sameSet(wanted, asked)) replaces.push("permissions");
     if (!olds.clientSecret) replaces.push("clientSecret"); // lost secret: a new client is the only way to get one
     // Names are unique within a cluster: a replacement with the same name and cluster must delete first.
     const sameIdentity = !replaces.includes("clusterId") && !replaces.includes("name");
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && sameIdentity };
+    // (Also for a forced replacement, `pulumi up --replace`, which lists no changed input.)
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: sameIdentity };
   },
 
   async create(inputs: Props): Promise<dynamic.CreateResult> {
@@ -200,11 +232,19 @@ export const zeebeClientProvider = {
       if (isNotFound(err)) return {};
       throw err;
     }
-    const found = clients.find((c) => c.clientId === clientId);
+    // A client created a moment ago may not be listed yet (the service is eventually consistent): look again.
+    const found = await findOrConfirmGone(
+      async () => clients,
+      () => consoleClient().listClients(clusterId),
+      (list) => list.find((c) => c.clientId === clientId),
+    );
     if (!found) return {};
-    const permissions = (found.permissions as string[] | undefined) ?? (props.permissions as string[] | undefined) ?? [];
-    const oldEnv = (props.env as Record<string, string> | undefined) ?? undefined;
-    let env = oldEnv;
+    // The same set in another order is the same permissions: keep the recorded order (no change on refresh).
+    const recordedPermissions = props.permissions as string[] | undefined;
+    const listed = found.permissions as string[] | undefined;
+    const permissions = listed === undefined || sameSet(listed, recordedPermissions) ? (recordedPermissions ?? listed ?? []) : listed;
+    const oldEnv = props.env as Record<string, string> | undefined;
+    let env = oldEnv ? withCurrentKeys(oldEnv) : undefined;
     let zeebeAddress = props.zeebeAddress as string | undefined;
     let authorizationServerUrl = props.authorizationServerUrl as string | undefined;
     let links: Record<string, string> | undefined;

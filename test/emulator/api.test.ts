@@ -160,11 +160,21 @@ describe("clients", () => {
   it("returns the secret only in the create response", async () => {
     const created = await call(emu, token, "POST", `/clusters/${id}/clients`, { clientName: "once" });
     const body = created.json();
-    expect(Object.keys(body).sort()).toEqual(["audience", "clientId", "clientSecret", "links", "name", "permissions", "uuid"]);
+    // As live answers are (the createdClientWithoutLinks profile, on by default): no links.
+    expect(Object.keys(body).sort()).toEqual(["audience", "clientId", "clientSecret", "name", "permissions", "uuid"]);
     expect(body.clientSecret).toMatch(/^[A-Za-z0-9~._-]{64}$/);
     expect(body.clientId).toMatch(/^[A-Za-z0-9~._-]{32}$/);
     expect(body.audience).toBe("zeebe.camunda.io");
-    expect(body.permissions).toEqual(["Zeebe", "Tasklist", "Operate", "Optimize", "Secrets"]);
+    expect(body.permissions).toEqual(["Zeebe", "Operate", "Optimize", "Tasklist", "Secrets"]);
+    // As the document has it: with links.
+    emu.setProfiles("document");
+    try {
+      const doc = (await call(emu, token, "POST", `/clusters/${id}/clients`, { clientName: "documented" })).json();
+      expect(Object.keys(doc).sort()).toEqual(["audience", "clientId", "clientSecret", "links", "name", "permissions", "uuid"]);
+      expect(doc.permissions).toEqual(["Zeebe", "Tasklist", "Operate", "Optimize", "Secrets"]);
+    } finally {
+      emu.setProfiles("default");
+    }
 
     const secret = body.clientSecret as string;
     const list = await call(emu, token, "GET", `/clusters/${id}/clients`);

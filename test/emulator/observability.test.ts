@@ -150,7 +150,7 @@ describe("persistence", () => {
       const c = (await call(second, token, "GET", `/clusters/${id}`)).json();
       expect(c).toMatchObject({ name: "persisted", ipallowlist: [{ ip: "10.1.0.0/16", description: "" }] });
       expect((await call(second, token, "GET", `/clusters/${id}/clients`)).json()).toEqual([
-        { name: "kept", clientId, permissions: ["Zeebe", "Tasklist", "Operate", "Optimize", "Secrets"] },
+        { name: "kept", clientId, permissions: ["Zeebe", "Operate", "Optimize", "Tasklist", "Secrets"] }, // the service's order
       ]);
       expect((await call(second, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({ S: "v" });
       expect((await call(second, token, "GET", "/members")).json().map((m: { email: string }) => m.email)).toContain(

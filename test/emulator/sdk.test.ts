@@ -54,7 +54,7 @@ it("creates and manages a cluster, a client, secrets and the IP allowlist throug
   await expect(admin.getClient(clusterId, created.clientId)).rejects.toThrow(/412/);
 
   await new Promise((r) => setTimeout(r, 350));
-  expect((await admin.getClusters()).map((c) => c.status.ready)).toEqual(["Healthy"]);
+  expect((await admin.getClusters()).filter((c) => c.uuid === clusterId).map((c) => c.status.ready)).toEqual(["Healthy"]);
   const details = await admin.getClient(clusterId, created.clientId);
   expect(details.ZEEBE_CLIENT_ID).toBe(created.clientId);
   expect(details.ZEEBE_ADDRESS).toBe(`${clusterId}.bru-2.zeebe.camunda.io:443`);

@@ -97,7 +97,8 @@ describe("API retries (scripted)", () => {
 
   it("a 401 that survives the refresh ends after one refresh with a CamundaApiError, not a loop", async () => {
     const tokens = mockTokens();
-    const seen = mockApi("/clusters", [{ status: 401, body: "Unauthorized", headers: { "content-type": "text/plain" } }]);
+    const invalid = { "content-type": "text/plain", "www-authenticate": 'Bearer error="invalid_token"' };
+    const seen = mockApi("/clusters", [{ status: 401, body: "Unauthorized", headers: invalid }]);
     const client = createConsoleClient(settings(), { dispatcher: agent, retry: { baseDelayMs: 20, maxAttempts: 5 } });
 
     const err = await client.listClusters().catch((e: unknown) => e);
@@ -108,6 +109,18 @@ describe("API retries (scripted)", () => {
     expect(seen).toHaveLength(2);
     // The retry used the new token.
     expect(seen.map((s) => s.authorization)).toEqual(tokens.tokens.map((t) => `Bearer ${t}`));
+  });
+
+  it("a 401 for a token issued moments ago (no invalid_token) names the missing scope and asks for no other token", async () => {
+    const tokens = mockTokens();
+    const seen = mockApi("/clusters/c1/secrets", [{ status: 401, body: '{"status":401,"title":"Unauthorized","detail":"missing scope"}', headers: { "content-type": "application/json" } }]);
+    const client = createConsoleClient(settings(), { dispatcher: agent, retry: { baseDelayMs: 20, maxAttempts: 5 } });
+
+    const err = await client.listSecrets("c1").catch((e: unknown) => e);
+    expect((err as CamundaApiError).status).toBe(401);
+    expect((err as Error).message).toMatch(/Unauthorized: missing scope\. A token issued moments ago was refused: the Console API credentials lack the "Connector Secrets" scope/);
+    expect(tokens.requests).toBe(1);
+    expect(seen).toHaveLength(1);
   });
 });
 
