@@ -30,7 +30,10 @@ export function serviceMessage(body: string, contentType: string | undefined): s
         const parts = [o.title, o.error, o.detail, o.message, o.error_description, nested].filter(
           (p): p is string => typeof p === "string" && p.trim() !== "",
         );
-        if (parts.length > 0) return truncate(oneLine([...new Set(parts.map((p) => p.trim()))].join(": ")));
+        // A title that the detail repeats ("Unauthorized" / "Unauthorized: …") is said once.
+        const unique = [...new Set(parts.map((p) => p.trim()))];
+        const said = unique.filter((p, i) => !unique.some((q, j) => j !== i && q.length > p.length && q.includes(p)));
+        if (said.length > 0) return truncate(oneLine(said.join(": ")));
       }
     } catch {
       // not JSON after all: fall through

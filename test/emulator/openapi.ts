@@ -123,7 +123,9 @@ export interface ValidationResult {
 /**
  * Validates one response given the spec's method + path template, the status and the raw body.
  * Rules: a documented status with a JSON schema needs a JSON body matching it; 204 needs an empty body;
- * an undocumented 2xx is an error; undocumented 4xx/5xx (401, 429, 503, …) are accepted as plain text.
+ * an undocumented 2xx is an error; undocumented 4xx/5xx (401, 429, 503, …) are accepted as plain text. Any error may
+ * also be a JSON problem object `{status, title, detail}` (the `jsonErrors` profile: no public source settles what
+ * the live service's error bodies are).
  */
 export function validateResponse(
   method: string,
@@ -136,6 +138,7 @@ export function validateResponse(
   if (!op) return { ok: false, documented: false, errors: [`No operation ${method} ${template} in the spec`] };
   const documented = String(status) in op.responses;
   const base = { documented, operationId: op.operationId };
+  if (status >= 400 && contentType?.startsWith("application/json") && isProblem(body, status)) return { ...base, ok: true, errors: [] };
   if (!documented) {
     if (status < 400) return { ...base, ok: false, errors: [`Status ${status} is not documented for ${op.operationId}`] };
     const textual = contentType === undefined || contentType.startsWith("text/plain");
@@ -161,6 +164,15 @@ export function validateResponse(
     ok: false,
     errors: (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""} ${JSON.stringify(e.params)}`),
   };
+}
+
+function isProblem(body: string, status: number): boolean {
+  try {
+    const p = JSON.parse(body) as { status?: unknown; title?: unknown; detail?: unknown };
+    return p.status === status && typeof p.title === "string" && typeof p.detail === "string";
+  } catch {
+    return false;
+  }
 }
 
 /** Same as validateResponse, for a concrete request path. Unknown paths (admin, token) give undefined. */

@@ -11,7 +11,7 @@ let emu: Emulator;
 
 beforeAll(async () => {
   // The real rate limit stays on: the SDK must get by with one cached token.
-  emu = await startTestEmulator({ tokenRateLimit: { minIntervalMs: 1000, blockMs: 5000 }, provisioningMs: 300 });
+  emu = await startTestEmulator({ tokenRateLimit: { minIntervalMs: 1000, blockMs: 5000 }, provisioningMs: 2000 });
 });
 afterAll(() => emu.stop());
 
@@ -53,7 +53,7 @@ it("creates and manages a cluster, a client, secrets and the IP allowlist throug
   expect(created.clientSecret).toHaveLength(64);
   await expect(admin.getClient(clusterId, created.clientId)).rejects.toThrow(/412/);
 
-  await new Promise((r) => setTimeout(r, 350));
+  await new Promise((r) => setTimeout(r, 2100));
   expect((await admin.getClusters()).filter((c) => c.uuid === clusterId).map((c) => c.status.ready)).toEqual(["Healthy"]);
   const details = await admin.getClient(clusterId, created.clientId);
   expect(details.ZEEBE_CLIENT_ID).toBe(created.clientId);

@@ -53,6 +53,8 @@ describe("resources through the real engine", () => {
       expect(worker.clientSecret).toHaveLength(64);
       expect(Object.keys(worker.env).sort()).toEqual(
         [
+          "CAMUNDA_CLIENT_ID",
+          "CAMUNDA_CLIENT_SECRET",
           "CAMUNDA_CLUSTER_ID",
           "CAMUNDA_CLUSTER_REGION",
           "CAMUNDA_CREDENTIALS_SCOPES",
@@ -62,6 +64,8 @@ describe("resources through the real engine", () => {
           "ZEEBE_AUTHORIZATION_SERVER_URL",
           "ZEEBE_CLIENT_ID",
           "ZEEBE_CLIENT_SECRET",
+          "ZEEBE_GRPC_ADDRESS",
+          "ZEEBE_REST_ADDRESS",
           "ZEEBE_TOKEN_AUDIENCE",
         ].sort(),
       );

@@ -92,14 +92,15 @@ rec.scenario(
       expect(mode(files[0]).toString(8)).toBe("600");
 
       // 3. refresh after an out-of-band change of a secret value: the new value enters the state, encrypted.
-      //    A cache directory left open is tightened when a new token is written.
+      //    A cache directory the user left readable is used as it is (only the default ~/.camunda is tightened); the
+      //    token file is 0600 whatever the folder.
       const clusterId = (emu.state().clusters[0] as { uuid: string }).uuid;
       usedValues.outOfBand = secretValue("sec-oob", 1);
       emu.setSecretValue(clusterId, "SECRET_1", usedValues.outOfBand);
       fs.chmodSync(cacheDir, 0o755);
       fs.rmSync(files[0]);
       keep("refresh", await s.refresh());
-      expect({ dir: mode(cacheDir).toString(8), files: tokenFiles(cacheDir).map((f) => mode(f).toString(8)) }).toEqual({ dir: "700", files: ["600"] });
+      expect({ dir: mode(cacheDir).toString(8), files: tokenFiles(cacheDir).map((f) => mode(f).toString(8)) }).toEqual({ dir: "755", files: ["600"] });
 
       // 4. up restores the declared value.
       keep("up after refresh", await s.up());
