@@ -44,6 +44,7 @@ Options:
   --print-env                    print only the export lines on stdout (everything else goes to stderr)
   --write-env <path>             also write the export lines to this file once listening
   --log-requests                 log every request (JSON lines on stdout)
+  --admin-host <name>            a host name (besides localhost and IP addresses) the admin routes answer to; repeatable
   --profile <names>              live-shape profiles, comma-separated: ${PROFILE_NAMES.join(", ")};
                                  or the presets document (none), default (${DEFAULT_PROFILES.join(", ")}), live (all)
   --consistency-lag-ms <n>       eventualConsistency: how long a new object stays invisible (default ${TUNING_DEFAULTS.consistencyLagMs})
@@ -122,6 +123,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       "write-env": { type: "string" },
       "log-requests": { type: "boolean" },
       profile: { type: "string" },
+      "admin-host": { type: "string", multiple: true },
       "consistency-lag-ms": { type: "string" },
       "auto-pause-ms": { type: "string" },
       "api-requests-per-second": { type: "string" },
@@ -170,6 +172,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     badCredentialDelayMs: num("bad-credential-delay-ms", values["bad-credential-delay-ms"]),
     faults,
     logRequests: values["log-requests"] ?? false,
+    ...(values["admin-host"] ? { adminHosts: values["admin-host"] } : {}),
     ...(values.profile !== undefined ? { profiles: profilesArg(values.profile) } : {}),
     profileTuning: {
       consistencyLagMs: num("consistency-lag-ms", values["consistency-lag-ms"]),

@@ -50,11 +50,49 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * Why a path pattern could make matching take exponential time (a catastrophic backtracking pattern such as
+ * `^/clusters/(a+)+$` hangs a JavaScript regex engine at 100 % CPU), or undefined. Refused: patterns over 200
+ * characters, back-references, and a quantified group that itself contains a quantifier or an alternation.
+ */
+export function unsafePattern(source: string): string | undefined {
+  if (source.length > 200) return "is longer than 200 characters";
+  const groups: { quantified: boolean }[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      if (/[1-9k]/.test(source[i + 1] ?? "")) return "uses a back-reference";
+      i++;
+      continue;
+    }
+    if (c === "[") {
+      // Skip the character class.
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+      continue;
+    }
+    if (c === "(") groups.push({ quantified: false });
+    else if (c === ")") {
+      const g = groups.pop();
+      const next = source[i + 1];
+      const quantifiedGroup = next === "*" || next === "+" || next === "{" || next === "?";
+      if (g?.quantified && quantifiedGroup && next !== "?") return "repeats a group that repeats (nested quantifiers)";
+      if (g?.quantified && groups.length) groups[groups.length - 1].quantified = true;
+    } else if (c === "*" || c === "+" || c === "{" || c === "|") {
+      if (groups.length) groups[groups.length - 1].quantified = true;
+    }
+  }
+  return undefined;
+}
+
 function compileFilter(f: RouteFilter): CompiledFilter {
   const methods = f.method === undefined ? undefined : (Array.isArray(f.method) ? f.method : [f.method]).map((m) => m.toUpperCase());
   let p: RegExp | undefined;
-  if (f.path instanceof RegExp) p = f.path;
-  else if (typeof f.path === "string") p = new RegExp(f.path);
+  if (f.path !== undefined) {
+    const source = f.path instanceof RegExp ? f.path.source : f.path;
+    const problem = unsafePattern(source);
+    if (problem) throw new Error(`the path pattern ${JSON.stringify(source)} ${problem}: use a simpler pattern (or a route)`);
+    p = f.path instanceof RegExp ? f.path : new RegExp(f.path);
+  }
   return { methods, path: p, route: f.route };
 }
 

@@ -43,6 +43,10 @@ export const DEFAULTS = {
 
 const MASK = "********";
 
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
 function urlHost(host: string): string {
   if (host === "0.0.0.0") return "127.0.0.1";
   if (host === "::") return "[::1]";
@@ -252,10 +256,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     control: emulator,
     onResponse: options.onResponse,
     logRequests: options.logRequests ?? false,
+    adminHosts: options.adminHosts ?? [],
   });
   emulator.app = app;
   const host = options.host ?? DEFAULTS.host;
   await app.listen({ port: options.port ?? DEFAULTS.port, host });
+  if (!isLoopbackHost(host)) {
+    console.warn(
+      `WARNING: the Console API emulator listens on ${host}, beyond this machine: anyone who reaches it can use its demo credential ` +
+        "and its admin routes (/__emulator: credentials, faults, state with secrets). Bind it to 127.0.0.1 unless a CI service network needs it.",
+    );
+  }
   const { port } = app.server.address() as AddressInfo;
   emulator.port = port;
   emulator.url = `http://${urlHost(host)}:${port}`;

@@ -40,6 +40,8 @@ export interface ServerDeps {
   control: Emulator;
   onResponse?: (response: RecordedResponse) => void;
   logRequests: boolean;
+  /** Host names (besides localhost and IP addresses) the admin routes answer to. */
+  adminHosts: readonly string[];
 }
 
 function kindOf(url: string): RecordedResponse["kind"] {
@@ -200,7 +202,7 @@ export async function buildServer(d: ServerDeps): Promise<FastifyInstance> {
       signal: d.signal,
     }),
   );
-  await app.register(async (adminApp) => adminRoutes(adminApp, d.control), { prefix: ADMIN_PREFIX });
+  await app.register(async (adminApp) => adminRoutes(adminApp, d.control, d.adminHosts), { prefix: ADMIN_PREFIX });
   await app.register(async (api) => apiPlugin(api, d));
   return app;
 }

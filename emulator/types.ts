@@ -111,8 +111,10 @@ export interface EmulatorOptions {
   profileTuning?: ProfileTuning;
   /** TCP port; 0 (default) picks a free port. */
   port?: number;
-  /** Interface to listen on; default 127.0.0.1. */
+  /** Interface to listen on; default 127.0.0.1. Beyond loopback the emulator warns: its admin routes change state. */
   host?: string;
+  /** Host names, besides localhost and IP addresses, that the admin routes answer to (e.g. a CI service's name). */
+  adminHosts?: string[];
   /** The demo credential (all six scopes). Default demo-client / demo-secret. */
   demoCredential?: { clientId: string; clientSecret: string };
   /** Further Console API credentials. */

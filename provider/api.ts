@@ -19,7 +19,7 @@ export { resolveSettings, SETTINGS, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_
 /** A Console API client for these settings, sharing the process's token provider for the same credential. */
 export function createConsoleClient(
   settings: Settings,
-  extra: { dispatcher?: Dispatcher; retry?: Partial<RetryPolicy>; timeoutMs?: number } = {},
+  extra: { dispatcher?: Dispatcher; retry?: Partial<RetryPolicy>; timeoutMs?: number; refusedHint?: string } = {},
 ): ConsoleClient {
   const tokens = getTokenProvider({
     tokenUrl: settings.oauthUrl,
@@ -28,6 +28,7 @@ export function createConsoleClient(
     audience: settings.audience,
     cacheDir: settings.tokenCacheDir,
     credentialSource: settings.sources.clientId,
+    refusedHint: extra.refusedHint,
     dispatcher: extra.dispatcher,
     timeoutMs: settings.requestTimeoutMs,
     maxWaitMs: settings.retryBudgetMs,

@@ -1,7 +1,14 @@
 /**
  * The typed errors of pulumi-camunda. Every message is built from non-secret parts only: method, path, status,
- * the service's own message (truncated) and a hint. Credentials, tokens and secret values are never included.
+ * the service's own message (truncated) and a hint; and every message passes through `redact`, so that a service
+ * that echoes a request (a token service quoting the client secret, an API quoting a body) cannot smuggle a known
+ * secret into it.
+ *
+ * Errors the user must act on (bad credentials, refused requests, bad settings) are *expected*: they carry no stack
+ * trace, and the line the dynamic-provider host would print for them besides the engine's own error line is not
+ * printed (see `quietExpectedErrors`), so that each failing resource shows one clear line.
  */
+import { redact } from "./redact";
 
 /** Which credential scope each Console API path family needs (as named in the Console UI). */
 export function scopeForPath(path: string): string | undefined {
@@ -100,15 +107,17 @@ export class CamundaApiError extends Error {
     const what = init.status === 0 ? "failed (no response)" : `failed with HTTP ${init.status}`;
     const msg = init.serviceMessage ? `: ${init.serviceMessage}` : "";
     const hint = init.hint ? `. ${init.hint}` : "";
-    super(`Camunda Console API ${init.method} ${init.path} ${what}${msg}${hint}`);
+    super(redact(`Camunda Console API ${init.method} ${init.path} ${what}${msg}${hint}`));
     this.name = "CamundaApiError";
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
-    this.serviceMessage = init.serviceMessage ?? "";
+    this.serviceMessage = redact(init.serviceMessage ?? "");
     this.hint = init.hint;
     this.retryAfterSeconds = init.retryAfterSeconds;
     if (init.cause !== undefined) Object.defineProperty(this, "cause", { value: init.cause, enumerable: false });
+    // A refused request (4xx) is the user's to act on; a 5xx or network failure keeps its trace for a bug report.
+    if (init.status >= 400 && init.status < 500) expected(this);
   }
 }
 
@@ -119,11 +128,12 @@ export class CamundaAuthError extends Error {
   readonly hint: string;
 
   constructor(message: string, init: { status: number; serviceMessage?: string; hint: string }) {
-    super(`${message}${init.serviceMessage ? `: ${init.serviceMessage}` : ""}. ${init.hint}`);
+    super(redact(`${message}${init.serviceMessage ? `: ${init.serviceMessage}` : ""}. ${init.hint}`));
     this.name = "CamundaAuthError";
     this.status = init.status;
-    this.serviceMessage = init.serviceMessage ?? "";
+    this.serviceMessage = redact(init.serviceMessage ?? "");
     this.hint = init.hint;
+    expected(this);
   }
 }
 
@@ -133,9 +143,43 @@ export class CamundaConfigError extends Error {
     readonly setting: string,
     message: string,
   ) {
-    super(message);
+    super(redact(message));
     this.name = "CamundaConfigError";
+    expected(this);
   }
+}
+
+// ---- expected errors ------------------------------------------------------------------------------------------
+
+/** The exact lines the dynamic-provider host prints for expected errors (`${e}: ${e.stack}`), to drop them. */
+const quiet = new Set<string>();
+
+/**
+ * Marks `err` as expected: no stack trace (its "stack" is its message), and the host's stderr copy of it is dropped
+ * once `quietExpectedErrors` is installed (the engine still prints the error once, on its resource). Returns `err`.
+ */
+export function expected<E extends Error>(err: E): E {
+  Object.defineProperty(err, "stack", { value: `${err.name}: ${err.message}`, writable: true, configurable: true });
+  quiet.add(`${String(err)}: ${err.stack}`);
+  if (quiet.size > 1000) quiet.delete(quiet.values().next().value as string);
+  return err;
+}
+
+let installed = false;
+
+/**
+ * In the dynamic-provider process: drops the host's `console.error` copy of expected errors (it prints
+ * `${e}: ${e.stack}` for errors of check, diff, read and delete, besides the engine's own line for the resource).
+ * Anything else is printed as before.
+ */
+export function quietExpectedErrors(): void {
+  if (installed) return;
+  installed = true;
+  const original = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === "string" && quiet.has(args[0])) return;
+    original(...args);
+  };
 }
 
 /** The hint to attach to an API error of this status on this path. */

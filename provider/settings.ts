@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import { CamundaConfigError } from "./errors";
+import { rememberSecret } from "./redact";
 
 export const DEFAULT_BASE_URL = "https://api.cloud.camunda.io";
 export const DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token";
@@ -31,6 +32,7 @@ export const SETTINGS = {
   maxRequestsPerSecond: { config: "maxRequestsPerSecond", env: "CAMUNDA_CONSOLE_MAX_RPS" },
   requestTimeoutSeconds: { config: "requestTimeoutSeconds", env: "CAMUNDA_CONSOLE_REQUEST_TIMEOUT_SECONDS" },
   retryBudgetSeconds: { config: "retryBudgetSeconds", env: "CAMUNDA_CONSOLE_RETRY_BUDGET_SECONDS" },
+  allowInsecureHttp: { config: "allowInsecureHttp", env: "CAMUNDA_ALLOW_INSECURE_HTTP" },
 } as const satisfies Record<string, SettingSpec>;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -61,6 +63,12 @@ const httpUrl = z
   .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "must not contain a user name or password")
   .transform((u) => u.replace(/\/+$/, ""));
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** Whether `host` (a URL's hostname) is this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(h) || h === "::1" || h === "0:0:0:0:0:0:0:1";
+}
 
 function describe(name: SettingName): string {
   const s = SETTINGS[name];
@@ -122,8 +130,22 @@ export function resolveSettings(
     clientSecretRaw,
     "Set it with `pulumi config set --secret camunda:clientSecret <secret>`",
   );
+  rememberSecret(clientSecret);
   const baseUrl = parse("baseUrl", httpUrl, raw("baseUrl") ?? DEFAULT_BASE_URL, `Use e.g. ${DEFAULT_BASE_URL}`);
   const oauthUrl = parse("oauthUrl", httpUrl, raw("oauthUrl") ?? DEFAULT_OAUTH_URL, `Use e.g. ${DEFAULT_OAUTH_URL}`);
+  // The client secret and bearer tokens travel in these requests: plain HTTP only to this machine, unless asked for.
+  const insecure = parse("allowInsecureHttp", z.enum(["true", "false"], { error: "must be true or false" }).optional(), raw("allowInsecureHttp"), "") === "true";
+  for (const [name, url] of [["baseUrl", baseUrl], ["oauthUrl", oauthUrl]] as const) {
+    const u = new URL(url);
+    if (u.protocol === "http:" && !isLoopback(u.hostname) && !insecure) {
+      throw new CamundaConfigError(
+        describe(name),
+        `Insecure provider setting ${describe(name)} from ${sources[name]}: ${JSON.stringify(url)} uses plain http to ${u.hostname}, ` +
+          "so the client secret and access tokens would travel unencrypted. Use https, or http only to this machine (localhost, 127.0.0.1, ::1); " +
+          "for an emulator in a CI service container, opt in with camunda:allowInsecureHttp=true (or CAMUNDA_ALLOW_INSECURE_HTTP=true)",
+      );
+    }
+  }
   const audience = parse("audience", z.string().trim().min(1), raw("audience") ?? DEFAULT_AUDIENCE, `Use e.g. ${DEFAULT_AUDIENCE}`);
 
   // camunda:tokenDiskCache=false or CAMUNDA_TOKEN_DISK_CACHE_DISABLE=true turn the disk cache off.

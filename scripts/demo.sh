@@ -51,11 +51,12 @@ case "$ACTION" in
     echo "demo: the stack is up. Run 'npm run demo -- destroy' (or 'bash scripts/demo.sh destroy') to tear it down."
     ;;
   preview) pulumi preview --non-interactive --color never ;;
-  refresh) pulumi refresh --yes --non-interactive --color never ;;
+  # --run-program: the provider is configured from the current stack config (a rotated credential is seen).
+  refresh) pulumi refresh --yes --run-program --non-interactive --color never ;;
   output) pulumi stack output --color never ;;
   destroy)
     # --remove also deletes the stack and its config file (Pulumi.demo.yaml).
-    pulumi destroy --yes --remove --non-interactive --color never
+    pulumi destroy --yes --remove --run-program --non-interactive --color never
     kill "$EMULATOR_PID" 2>/dev/null || true
     wait "$EMULATOR_PID" 2>/dev/null || true
     rm -rf "$DEMO"

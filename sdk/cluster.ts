@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterArgs } from "./args";
-import { withOwner, withOutputs } from "./outputs";
+import { resourceProps } from "./outputs";
 import clusterShim = require("./shims/cluster");
 
 const CLUSTER_OUTPUTS = ["name", "description", "stageLabel", "region", "plan", "channel", "generation", "autoUpdate", "waitTimeoutMinutes", "status", "regionId", "regionName", "planTypeId", "planTypeName", "channelId", "channelName", "generationId", "generationName", "links", "zeebeAddress"] as const;
@@ -39,7 +39,7 @@ export class Cluster extends pulumi.dynamic.Resource {
     super(
       clusterShim,
       name,
-      withOwner(withOutputs(args, CLUSTER_OUTPUTS), "Cluster", name, opts),
+      resourceProps("Cluster", name, args, CLUSTER_OUTPUTS, opts),
       opts,
       "camunda", "Cluster",
     );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectorSecretArgs } from "./args";
-import { withOwner, withOutputs, withSecretOutputs } from "./outputs";
+import { resourceProps, withSecretOutputs } from "./outputs";
 import connectorSecretShim = require("./shims/connector-secret");
 
 const SECRET_OUTPUTS_ALL = ["clusterId", "name", "value", "adoptExisting"] as const;
@@ -21,7 +21,7 @@ export class ConnectorSecret extends pulumi.dynamic.Resource {
     super(
       connectorSecretShim,
       name,
-      withOwner(withOutputs(args, SECRET_OUTPUTS_ALL), "ConnectorSecret", name, opts),
+      resourceProps("ConnectorSecret", name, args, SECRET_OUTPUTS_ALL, opts, ["value"]),
       withSecretOutputs(opts, ["value"]),
       "camunda", "ConnectorSecret",
     );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IpAllowlistArgs } from "./args";
-import { withOwner, withOutputs } from "./outputs";
+import { resourceProps } from "./outputs";
 import ipAllowlistShim = require("./shims/ip-allowlist");
 
 const ALLOWLIST_OUTPUTS = ["clusterId", "entries"] as const;
@@ -16,7 +16,7 @@ export class IpAllowlist extends pulumi.dynamic.Resource {
   declare public readonly entries: pulumi.Output<{ ip: string; description: string }[]>;
 
   constructor(name: string, args: IpAllowlistArgs, opts?: pulumi.CustomResourceOptions) {
-    super(ipAllowlistShim, name, withOwner(withOutputs(args, ALLOWLIST_OUTPUTS), "IpAllowlist", name, opts), opts, "camunda", "IpAllowlist");
+    super(ipAllowlistShim, name, resourceProps("IpAllowlist", name, args, ALLOWLIST_OUTPUTS, opts), opts, "camunda", "IpAllowlist");
   }
 
   public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): IpAllowlist {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomResourceOptions } from "@pulumi/pulumi";
+import { beforeRegister } from "./guard";
 
 /**
  * The property bag a resource registers: every output name (so that `get`, which passes no arguments, still
@@ -30,4 +31,25 @@ export function withOwner(
   const base = [pulumi.getProject(), pulumi.getStack(), type, name];
   const owner = opts?.parent ? opts.parent.urn.apply((urn) => JSON.stringify([...base, urn])) : JSON.stringify(base);
   return { ...props, __owner: owner };
+}
+
+/**
+ * The property bag of a resource: every output name, the user's arguments (`secretInputs` wrapped as Pulumi secrets
+ * whatever the program passed, so that state, history and `preview --diff` never hold them in plain text) and the
+ * owner; the checks of guard.ts first.
+ */
+export function resourceProps<A extends object>(
+  type: string,
+  name: string,
+  args: A | undefined,
+  outputs: readonly string[],
+  opts: CustomResourceOptions | undefined,
+  secretInputs: readonly string[] = [],
+): Record<string, unknown> {
+  beforeRegister(type, name, opts);
+  const props = withOutputs(args, outputs);
+  for (const key of secretInputs) {
+    if (props[key] !== undefined) props[key] = pulumi.secret(props[key] as pulumi.Input<unknown>);
+  }
+  return withOwner(props, type, name, opts);
 }

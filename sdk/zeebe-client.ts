@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ZeebeClientArgs } from "./args";
-import { withOwner, withOutputs, withSecretOutputs } from "./outputs";
+import { resourceProps, withSecretOutputs } from "./outputs";
 import zeebeClientShim = require("./shims/zeebe-client");
 
 const CLIENT_OUTPUTS = ["clusterId", "name", "permissions", "clientId", "clientSecret", "zeebeAddress", "authorizationServerUrl", "audience", "clusterRegion", "env"] as const;
@@ -39,7 +39,7 @@ export class ZeebeClient extends pulumi.dynamic.Resource {
     super(
       zeebeClientShim,
       name,
-      withOwner(withOutputs(args, CLIENT_OUTPUTS), "ZeebeClient", name, opts),
+      resourceProps("ZeebeClient", name, args, CLIENT_OUTPUTS, opts),
       withSecretOutputs(opts, SECRET_OUTPUTS),
       "camunda", "ZeebeClient",
     );

@@ -2,6 +2,7 @@
  * Admin routes under `/__emulator/` (no token, never subject to faults): stats, state, faults, reset,
  * token revocation, credentials, and out-of-band changes to clusters (as if made in the Console UI).
  */
+import { isIP } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, parseBody } from "../errors";
@@ -24,7 +25,45 @@ function missing(what: string): ApiError {
   return new ApiError(404, `${what} not found`);
 }
 
-export function adminRoutes(app: FastifyInstance, emu: Emulator): void {
+/** Whether `host` (a Host header's name part) is an IP literal, `localhost`, or one of `allowed`. */
+function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  return name === "localhost" || isIP(name) !== 0 || allowed.map((h) => h.toLowerCase()).includes(name);
+}
+
+/**
+ * The admin routes change credentials, faults and state, and reveal secrets: a web page the user visits must not
+ * reach them. Refused: a request whose Host is a name other than localhost or the configured admin hosts (DNS
+ * rebinding), one from another origin (`Origin`, `Sec-Fetch-Site`), and a body that is not JSON (a cross-site form).
+ */
+function guardAdmin(app: FastifyInstance, allowedHosts: readonly string[]): void {
+  app.addHook("onRequest", async (req, reply) => {
+    const host = req.headers.host ?? "";
+    if (!hostAllowed(host, allowedHosts)) {
+      return sendText(reply, 403, `Forbidden: the admin routes answer only to localhost, IP addresses and --admin-host names, not ${JSON.stringify(host)}`);
+    }
+    const origin = req.headers.origin;
+    const site = req.headers["sec-fetch-site"];
+    let sameOrigin = true;
+    if (origin !== undefined) {
+      try {
+        sameOrigin = new URL(origin).host.toLowerCase() === host.toLowerCase();
+      } catch {
+        sameOrigin = false;
+      }
+    }
+    if (!sameOrigin || site === "cross-site" || site === "same-site") {
+      return sendText(reply, 403, "Forbidden: the admin routes refuse requests from other origins");
+    }
+    const type = req.headers["content-type"];
+    if (type !== undefined && !/^application\/json\b/i.test(type) && Number(req.headers["content-length"] ?? 0) > 0) {
+      return sendText(reply, 415, "Unsupported Media Type: the admin routes take JSON bodies only");
+    }
+  });
+}
+
+export function adminRoutes(app: FastifyInstance, emu: Emulator, allowedHosts: readonly string[] = []): void {
+  guardAdmin(app, allowedHosts);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const status = err instanceof ApiError ? err.statusCode : err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
     void sendText(reply, status, err.message);

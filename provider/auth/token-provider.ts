@@ -14,12 +14,20 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request, type Dispatcher } from "undici";
 import { CamundaAuthError, serviceMessage } from "../errors";
+import { rememberSecret } from "../redact";
 import { tokenResponseSchema } from "../schemas/api";
 import { jwtExpiryMs } from "./jwt";
 import { TokenDiskCache, type CachedToken } from "./token-cache";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { readPrivateFile, withFileLock, writePrivateFile } from "../fs/private-dir";
 
-/** Minimum spacing of two token requests from this process. */
+/** Minimum spacing of two token requests to one token service (from this machine's processes of this user). */
 export const TOKEN_REQUEST_SPACING_MS = 1100;
+/** Longest wait for one answer of the token service. */
+const TOKEN_TIMEOUT_MS = 15_000;
+/** Retries of a token request that got no answer at all. */
+const MAX_SILENT_RETRIES = 2;
 
 export interface TokenProviderOptions {
   tokenUrl: string;
@@ -30,6 +38,8 @@ export interface TokenProviderOptions {
   cacheDir?: string;
   /** Where the credential came from, e.g. "stack config camunda:clientId" (named in errors). */
   credentialSource?: string;
+  /** Said after the hint when the token service refuses the credential (e.g. why a rotated one is not seen). */
+  refusedHint?: string;
   dispatcher?: Dispatcher;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
@@ -44,19 +54,47 @@ export interface TokenProviderStats {
   diskHits: number;
 }
 
-// ---- the process-wide throttle -------------------------------------------------------------------------------
+// ---- the throttle: per token service, across this process and (through the cache folder) every process ----------
 
-let lastTokenRequestAt = 0;
-let throttleChain: Promise<void> = Promise.resolve();
+const lastAt = new Map<string, number>();
+const chains = new Map<string, Promise<void>>();
 
-/** Waits for this process's next token-request slot. */
-function tokenRequestSlot(): Promise<void> {
-  const slot = throttleChain.then(async () => {
-    const wait = lastTokenRequestAt + TOKEN_REQUEST_SPACING_MS - Date.now();
-    if (wait > 0) await sleep(wait);
-    lastTokenRequestAt = Date.now();
+/** The cross-process record of the last token request to a token service (in the private cache folder). */
+function slotFiles(dir: string, tokenUrl: string): { last: string; lock: string } {
+  const key = createHash("sha256").update(["pulumi-camunda/token-slot/v1", tokenUrl].join("\n")).digest("hex").slice(0, 32);
+  const base = path.join(dir, `pulumi-camunda-token-slot-${key}`);
+  return { last: `${base}.last`, lock: `${base}.lock` };
+}
+
+/**
+ * Waits for the next token-request slot of `tokenUrl`: never two requests to one token service less than
+ * TOKEN_REQUEST_SPACING_MS apart, whatever the credential — the service limits per source address — from this
+ * process and, when the cache folder is usable, from every process of this user on the machine.
+ */
+function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<void> {
+  const previous = chains.get(tokenUrl) ?? Promise.resolve();
+  const slot = previous.then(async () => {
+    const claim = async () => {
+      let last = lastAt.get(tokenUrl) ?? 0;
+      const files = dir ? slotFiles(dir, tokenUrl) : undefined;
+      if (files) last = Math.max(last, Number(readPrivateFile(files.last) ?? 0) || 0);
+      const wait = Math.min(last + TOKEN_REQUEST_SPACING_MS - Date.now(), TOKEN_REQUEST_SPACING_MS);
+      if (wait > 0) await sleep(wait);
+      const now = Date.now();
+      lastAt.set(tokenUrl, now);
+      if (files) {
+        try {
+          writePrivateFile(files.last, String(now));
+        } catch {
+          // best effort
+        }
+      }
+    };
+    const files = dir ? slotFiles(dir, tokenUrl) : undefined;
+    if (files) await withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 5_000 }, claim);
+    else await claim();
   });
-  throttleChain = slot.catch(() => undefined);
+  chains.set(tokenUrl, slot.catch(() => undefined));
   return slot;
 }
 
@@ -97,6 +135,7 @@ export class TokenProvider {
   private readonly disk: TokenDiskCache | undefined;
 
   constructor(readonly options: TokenProviderOptions) {
+    rememberSecret(options.clientSecret);
     this.disk = options.cacheDir
       ? new TokenDiskCache(options.cacheDir, {
           tokenUrl: options.tokenUrl,
@@ -151,6 +190,7 @@ export class TokenProvider {
     if (this.fresh(cached)) {
       this.stats.diskHits++;
       this.memory = cached;
+      rememberSecret(cached.accessToken);
       return cached.accessToken;
     }
     const run = async (): Promise<string> => {
@@ -159,6 +199,7 @@ export class TokenProvider {
       if (this.fresh(again)) {
         this.stats.diskHits++;
         this.memory = again;
+        rememberSecret(again.accessToken);
         return again.accessToken;
       }
       const token = await this.request();
@@ -176,12 +217,15 @@ export class TokenProvider {
 
   private async request(): Promise<CachedToken> {
     const { tokenUrl, clientId, clientSecret, audience } = this.options;
-    const timeout = this.options.timeoutMs ?? 30_000;
+    // The token service answers in well under a second: a connection that stays silent is not waited on for long,
+    // nor retried more than twice (a token URL that accepts connections but never answers fails within ~30 s).
+    const timeout = Math.min(this.options.timeoutMs ?? 30_000, TOKEN_TIMEOUT_MS);
+    let silent = 0;
     const maxWait = this.options.maxWaitMs ?? 5 * 60_000;
     const started = Date.now();
     const body = new URLSearchParams({ grant_type: "client_credentials", audience, client_id: clientId, client_secret: clientSecret }).toString();
     for (let attempt = 0; ; attempt++) {
-      await tokenRequestSlot();
+      await tokenRequestSlot(tokenUrl, this.disk?.ensureFolder() ? this.disk.dir : undefined);
       this.stats.requests++;
       let status = 0;
       let text = "";
@@ -221,6 +265,7 @@ export class TokenProvider {
           throw this.failure;
         }
         const accessToken = parsed.data.access_token;
+        rememberSecret(accessToken);
         return { accessToken, expiresAt: expiryOf(accessToken, parsed.data.expires_in), obtainedAt: Date.now() };
       }
       const message = status === 0 ? text : serviceMessage(text, contentType);
@@ -229,12 +274,14 @@ export class TokenProvider {
           status,
           serviceMessage: message,
           hint:
+            this.options.refusedHint ??
             "Check camunda:clientId / camunda:clientSecret (or CAMUNDA_CONSOLE_CLIENT_ID / CAMUNDA_CONSOLE_CLIENT_SECRET) and camunda:audience; " +
-            "pulumi-camunda does not retry refused credentials, so that they cannot get the address blocked",
+              "pulumi-camunda does not retry refused credentials, so that they cannot get the address blocked",
         });
         throw this.failure;
       }
-      const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
+      if (status === 0) silent++;
+      const retryable = (status === 0 && silent <= MAX_SILENT_RETRIES) || status === 408 || status === 429 || status >= 500;
       const delay = status === 429 ? (wait ?? backoffMs(attempt)) : backoffMs(attempt);
       if (!retryable || Date.now() - started + delay > maxWait) {
         const failure = new CamundaAuthError(

@@ -14,6 +14,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import { z } from "zod";
 import type { TokenProvider } from "../auth/token-provider";
 import { CamundaApiError, hintFor, serviceMessage } from "../errors";
+import { rememberSecret } from "../redact";
 import {
   backupSchema,
   clusterClientSchema,
@@ -380,7 +381,11 @@ export class ConsoleClient {
     }
     const ours = accept;
     return this.createWithRecovery<CreatedClusterClient>(
-      () => this.json("POST", `/clusters/${enc(clusterId)}/clients`, createdClusterClientSchema, "none", body),
+      async () => {
+        const created = await this.json("POST", `/clusters/${enc(clusterId)}/clients`, createdClusterClientSchema, "none", body);
+        rememberSecret(created.clientSecret);
+        return created;
+      },
       async () => {
         const found = (await this.listClients(clusterId)).find((c) => c.name === body.clientName && ours(c));
         return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
@@ -404,7 +409,9 @@ export class ConsoleClient {
   /** The cluster's connector secrets, name → value (a Map: any name, `__proto__` included, round-trips). */
   async listSecrets(clusterId: string): Promise<Map<string, string>> {
     const text = await this.send("GET", `/clusters/${enc(clusterId)}/secrets`, "idempotent");
-    return this.parseText("GET", `/clusters/${enc(clusterId)}/secrets`, text, clusterSecretsSchema);
+    const secrets = this.parseText("GET", `/clusters/${enc(clusterId)}/secrets`, text, clusterSecretsSchema);
+    for (const v of secrets.values()) rememberSecret(v);
+    return secrets;
   }
 
   /**
@@ -424,6 +431,7 @@ export class ConsoleClient {
     value: string,
     opts: { before?: string | null; adoptExisting?: boolean } = {},
   ): Promise<{ adopted: boolean; recovered?: boolean }> {
+    rememberSecret(value);
     const before = opts.before !== undefined ? opts.before : ((await this.listSecrets(clusterId)).get(name) ?? null);
     const path = `/clusters/${enc(clusterId)}/secrets`;
     const started = Date.now();
@@ -498,6 +506,7 @@ export class ConsoleClient {
   }
 
   updateSecret(clusterId: string, name: string, value: string): Promise<void> {
+    rememberSecret(value);
     return this.call("PUT", `/clusters/${enc(clusterId)}/secrets/${enc(name)}`, "secret-write", { secretValue: value });
   }
 

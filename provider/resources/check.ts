@@ -1,12 +1,13 @@
 /** The `check` and input parsing every resource provider shares. */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
-import { currentSettings } from "./context";
+import { currentSettings, markChecked } from "./context";
 import { validate } from "./inputs";
 import { ownerProps } from "./ownership";
 
 /** Validates the provider settings (no request) and the inputs; failures name each field and its fix. */
 export function checkInputs<T>(schema: z.ZodType<T>, resource: string, news: Record<string, unknown>): dynamic.CheckResult {
+  markChecked();
   currentSettings();
   const v = validate(schema, resource, news);
   if (!v.inputs) return { inputs: news, failures: v.failures };

@@ -10,7 +10,7 @@ import { ignoreNotFound, isNotFound, readOrConfirmGone } from "./errors";
 import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import type { CreateClusterBody } from "../schemas/api";
-import { ownerProps, ownershipOf, recorded } from "./ownership";
+import { ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
 import { INTENT_WINDOW_MS, recoverableCreate, type Ownership } from "./recovery";
 import { CLUSTER_STAGES, clusterInputsSchema, isUnknown, type ClusterInputs } from "./inputs";
 import { loadParameters, resolveParameters, sameChoice, type ParameterChoice, type ResolvedParameters } from "./parameters";
@@ -417,7 +417,9 @@ export const clusterProvider = {
       const declared = refreshedDeclaration(cluster, props);
       // Still not Healthy after a create that was not in time: the next up goes on waiting.
       const stillAwaiting = props.__awaiting === true && statusOf(cluster) !== "Healthy" ? { __awaiting: true } : {};
-      return { id, props: { ...withNotices(clusterOutputs(cluster, declared), cluster, declared, props), ...stillAwaiting, ...ownerProps(props) } };
+      const outs = { ...withNotices(clusterOutputs(cluster, declared), cluster, declared, props), ...stillAwaiting, ...ownerProps(props) };
+      const inputs = refreshedInputs(clusterInputsSchema, outs, props);
+      return { id, props: outs, ...(inputs ? { inputs } : {}) };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;

@@ -9,7 +9,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { connectorSecretInputsSchema, isUnknown, type ConnectorSecretInputs } from "./inputs";
-import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
+import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
 import { coalesced, invalidateCluster, snapshot } from "./read-cache";
 import { recoverableCreate } from "./recovery";
 
@@ -123,7 +123,9 @@ export const connectorSecretProvider = {
     }
     const value = secrets.get(name);
     if (value === undefined) return {};
-    return { id, props: outputs(clusterId, name, value, props, props.adopted ? { adopted: true } : {}) };
+    const outs = outputs(clusterId, name, value, props, props.adopted ? { adopted: true } : {});
+    const inputs = refreshedInputs(connectorSecretInputsSchema, outs, props);
+    return { id, props: outs, ...(inputs ? { inputs } : {}) };
   },
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {

@@ -4,6 +4,7 @@
  */
 import { createConsoleClient, resolveSettings, type ConsoleClient, type Settings } from "../api";
 import { UnsafeFolderError } from "../fs/private-dir";
+import { redact } from "../redact";
 import { Journal } from "./journal";
 
 let stackConfig: Record<string, string> = {};
@@ -29,6 +30,7 @@ const CONFIG_KEYS = [
   "maxRequestsPerSecond",
   "requestTimeoutSeconds",
   "retryBudgetSeconds",
+  "allowInsecureHttp",
 ] as const;
 
 /** Called from every provider's `configure()`: remembers the `camunda:*` stack config for this process. */
@@ -83,9 +85,35 @@ function journalScopeOf(s: Settings) {
   };
 }
 
+/** Whether `check` ran in this process: it does in every preview and up, never in refresh or destroy. */
+let checked = false;
+
+/** Called by every `check`. */
+export function markChecked(): void {
+  checked = true;
+}
+
+/**
+ * Why refused credentials may be old ones: `refresh` and `destroy` (no `check` in this process) configure the
+ * provider with the stack config recorded at the last `pulumi up`, so a credential rotated since in the stack config
+ * is not seen (the engine gives providers no other). Undefined when the credential did not come from stack config.
+ */
+function recordedConfigHint(s: Settings): string | undefined {
+  if (checked || !s.sources.clientId.startsWith("stack config")) return undefined;
+  return (
+    "refresh and destroy use the camunda:* configuration recorded at the last `pulumi up` (Pulumi gives providers no other), " +
+    "so credentials rotated since in the stack config are not seen: run `pulumi refresh --run-program` (or `pulumi destroy " +
+    "--run-program`), which configures the provider from the current stack config. Credentials from CAMUNDA_CONSOLE_CLIENT_ID / " +
+    "CAMUNDA_CONSOLE_CLIENT_SECRET are always the current ones"
+  );
+}
+
 /** The process's Console API client; built lazily so that a no-change preview makes no request at all. */
 export function consoleClient(): ConsoleClient {
-  client ??= createConsoleClient(currentSettings());
+  if (!client) {
+    const s = currentSettings();
+    client = createConsoleClient(s, { refusedHint: recordedConfigHint(s) });
+  }
   return client;
 }
 
@@ -97,5 +125,5 @@ export function currentJournal(): Journal | undefined {
 
 /** Logs a progress line to the Pulumi CLI's diagnostics (dynamic providers' console output reaches it). */
 export function progress(message: string): void {
-  console.log(`[pulumi-camunda] ${message}`);
+  console.log(`[pulumi-camunda] ${redact(message)}`);
 }

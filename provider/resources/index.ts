@@ -1,4 +1,5 @@
 /** The four dynamic providers, by the kind name the SDK's serialized shims use. */
+import { quietExpectedErrors } from "../errors";
 import { clusterProvider } from "./cluster";
 import { connectorSecretProvider } from "./connector-secret";
 import { ipAllowlistProvider } from "./ip-allowlist";
@@ -11,6 +12,9 @@ export const providers = {
   connectorSecret: connectorSecretProvider,
 };
 export type ProviderKind = keyof typeof providers;
+
+// In the dynamic-provider process: one line per failing resource for expected errors (see errors.ts).
+quietExpectedErrors();
 
 export { clusterProvider, connectorSecretProvider, ipAllowlistProvider, zeebeClientProvider };
 export { connectionBundle } from "./bundle";

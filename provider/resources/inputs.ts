@@ -102,14 +102,20 @@ export const zeebeClientInputsSchema = z.strictObject({
   permissions: orUnknown(
     z
       .array(
-        z.enum(CLIENT_PERMISSIONS, {
-          error: (issue) =>
-            `permissions: ${JSON.stringify(issue.input)} is not a permission; use any of ${CLIENT_PERMISSIONS.join(", ")}`,
-        }),
+        // An element may be unknown at preview (a whole Output in the list).
+        orUnknown(
+          z.enum(CLIENT_PERMISSIONS, {
+            error: (issue) =>
+              `permissions: ${JSON.stringify(issue.input)} is not a permission; use any of ${CLIENT_PERMISSIONS.join(", ")}`,
+          }),
+        ),
         { error: `permissions must be a list of ${CLIENT_PERMISSIONS.join(", ")}` },
       )
       .min(1, `permissions must not be empty: list at least one of ${CLIENT_PERMISSIONS.join(", ")}, or omit it for all`)
-      .refine((p) => new Set(p).size === p.length, "permissions lists a permission twice: remove the duplicate"),
+      .refine((p) => {
+        const known = p.filter((x) => !isUnknown(x));
+        return new Set(known).size === known.length;
+      }, "permissions lists a permission twice: remove the duplicate"),
   ).optional(),
 });
 export type ZeebeClientInputs = z.infer<typeof zeebeClientInputsSchema>;
@@ -141,11 +147,12 @@ export const ipAllowlistInputsSchema = z.strictObject({
   clusterId: orUnknown(clusterIdSchema),
   entries: orUnknown(
     z
-      .array(ipEntrySchema, { error: "entries must be a list of { ip, description }" })
+      // An entry may be unknown at preview (a whole Output in the list), or any of its fields.
+      .array(orUnknown(ipEntrySchema), { error: "entries must be a list of { ip, description }" })
       .superRefine((entries, ctx) => {
         const seen = new Map<string, number>();
         entries.forEach((e, i) => {
-          if (isUnknown(e.ip)) return;
+          if (typeof e === "string" || isUnknown(e.ip)) return;
           const key = normalizeIp(e.ip);
           const first = seen.get(key);
           if (first !== undefined) {

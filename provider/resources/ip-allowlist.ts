@@ -8,7 +8,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { ipAllowlistInputsSchema, isUnknown, normalizeIp, type IpAllowlistEntry, type IpAllowlistInputs } from "./inputs";
-import { claim, claimed, ownerLabel, ownerOf, ownerProps } from "./ownership";
+import { claim, claimed, ownerLabel, ownerOf, ownerProps, refreshedInputs } from "./ownership";
 import { invalidateCluster } from "./read-cache";
 
 type Props = Record<string, unknown>;
@@ -89,7 +89,9 @@ export const ipAllowlistProvider = {
         const live = entriesOf(listed);
         entries = props.entries !== undefined && canonical(live) === canonical(recorded) ? recorded : live;
       }
-      return { id, props: { clusterId: id, entries, ...(!Array.isArray(listed) ? { __unseen: true } : {}), ...ownerProps(props) } };
+      const outs = { clusterId: id, entries, ...(!Array.isArray(listed) ? { __unseen: true } : {}), ...ownerProps(props) };
+      const inputs = refreshedInputs(ipAllowlistInputsSchema, outs, props);
+      return { id, props: outs, ...(inputs ? { inputs } : {}) };
     } catch (err) {
       if (isNotFound(err)) return {};
       throw err;

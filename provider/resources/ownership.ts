@@ -84,3 +84,16 @@ export function claimed(key: string): string | undefined {
 export function clearClaims(): void {
   claims.clear();
 }
+
+/**
+ * The inputs a refresh records for a managed resource: its declared fields as the refresh found them (the input
+ * keys of `schema`, taken from `outputs`), so that a later `preview --diff` names each drifted field with its live
+ * and declared value (secrets stay masked: the engine keeps an input secret when it was). Undefined for a resource
+ * read with `get` (no owner): its inputs are not the user's.
+ */
+export function refreshedInputs(schema: { shape: object }, outputs: Record<string, unknown>, props: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!ownerOf(props)) return undefined;
+  const inputs: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) if (outputs[key] !== undefined) inputs[key] = outputs[key];
+  return { ...inputs, ...ownerProps(props) };
+}

@@ -11,7 +11,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, consoleClient, progress } from "./context";
 import { CamundaApiError } from "../errors";
 import type { CreatedClusterClient } from "../schemas/api";
-import { claim, ownerOf, ownerProps, ownershipOf, recorded } from "./ownership";
+import { claim, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
 import { INTENT_WINDOW_MS, recoverableCreate, type Ownership } from "./recovery";
 import { findOrConfirmGone, ignoreNotFound, isNotFound, readOrConfirmGone } from "./errors";
 import { CLIENT_PERMISSIONS, isUnknown, zeebeClientInputsSchema, type ClientPermission, type ZeebeClientInputs } from "./inputs";
@@ -281,7 +281,9 @@ export const zeebeClientProvider = {
       env,
     };
     delete outs.__provider;
-    return { id, props: outs };
+    // The declared permissions are the ones asked for (the API may grant fewer on 8.7+ clusters).
+    const inputs = refreshedInputs(zeebeClientInputsSchema, { ...outs, permissions: props.requestedPermissions }, props);
+    return { id, props: outs, ...(inputs ? { inputs } : {}) };
   },
 
   async delete(id: string, props: Props): Promise<void> {

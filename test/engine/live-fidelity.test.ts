@@ -33,9 +33,9 @@ it("an Alpha-channel cluster (autoUpdate ignored, reported false) settles after 
   const spec = { cluster: { ...cluster, channel: "Alpha" } };
   await withStack({ programDir: PROGRAM, config: stacks.config(spec), env: stacks.env() }, async (s) => {
     await s.up();
-    expect(s.output.join("\n")).toMatch(/the Console API reports autoUpdate false: automatic updates are ignored on this channel/);
     await expectSettled(s);
     expect(stacks.emu.state().clusters).toHaveLength(1);
+    expect(s.output.join("\n")).toMatch(/the Console API reports autoUpdate false: automatic updates are ignored on this channel/);
   });
 });
 

@@ -58,10 +58,11 @@ export interface EngineStack {
   env: Record<string, string>;
   /** Every stdout/stderr line the engine printed during this helper's operations. */
   output: string[];
-  up(): Promise<UpResult>;
-  preview(opts?: { expectNoChanges?: boolean }): Promise<PreviewResult>;
-  refresh(): Promise<RefreshResult>;
-  destroy(): Promise<DestroyResult>;
+  up(opts?: { debug?: boolean }): Promise<UpResult>;
+  preview(opts?: { expectNoChanges?: boolean; diff?: boolean }): Promise<PreviewResult>;
+  /** `runProgram`: `--run-program` (the provider is configured from the current stack config). */
+  refresh(opts?: { runProgram?: boolean }): Promise<RefreshResult>;
+  destroy(opts?: { runProgram?: boolean }): Promise<DestroyResult>;
   setConfig(key: string, value: string, secret?: boolean): Promise<void>;
   /** The concatenated raw text of every file of the file backend: stacks, history and backups. */
   rawBackendText(): string;
@@ -159,10 +160,10 @@ function engineStack(stack: Stack, stackName: string, workDir: string, backendDi
     backendDir,
     env,
     output,
-    up: () => stack.up({ onOutput, color: "never" }),
-    preview: (o) => stack.preview({ onOutput, color: "never", expectNoChanges: o?.expectNoChanges }),
-    refresh: () => stack.refresh({ onOutput, color: "never" }),
-    destroy: () => stack.destroy({ onOutput, color: "never" }),
+    up: (o) => stack.up({ onOutput, color: "never", debug: o?.debug }),
+    preview: (o) => stack.preview({ onOutput, color: "never", expectNoChanges: o?.expectNoChanges, diff: o?.diff }),
+    refresh: (o) => stack.refresh({ onOutput, color: "never", runProgram: o?.runProgram }),
+    destroy: (o) => stack.destroy({ onOutput, color: "never", runProgram: o?.runProgram }),
     setConfig: (key, value, secret) => stack.setConfig(key, { value, secret: secret ?? false }),
     checkpointResources: () => {
       const dir = path.join(backendDir, ".pulumi/stacks");

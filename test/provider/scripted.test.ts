@@ -16,7 +16,7 @@ import {
 } from "../../provider/api";
 import { removeTempDirs, tempDir, testJwt } from "./helpers";
 
-const ORIGIN = "http://console.mock.test";
+const ORIGIN = "https://console.mock.test";
 const SECRET = "mock-secret-Yt73";
 
 let agent: MockAgent;

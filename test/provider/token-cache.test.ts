@@ -107,8 +107,11 @@ describe("the disk cache", () => {
     expect(mode(dir)).toBe(0o700);
     expect(mode(path.dirname(dir))).toBe(0o700);
     expect(mode(file)).toBe(0o600);
-    // Only the entry: no lock or temporary file left behind.
-    expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
+    // Only the entry (and the token service's throttle record, a time): no lock or temporary file left behind.
+    const [slot, ...others] = fs.readdirSync(dir).filter((f) => f !== path.basename(file));
+    expect(others).toEqual([]);
+    expect(slot).toMatch(/^pulumi-camunda-token-slot-[0-9a-f]{32}\.last$/);
+    expect(fs.readFileSync(path.join(dir, slot), "utf8")).toMatch(/^\d+$/);
     const secret = emu.credentials.clientSecret;
     expect(path.basename(file)).not.toContain(secret);
     const content = fs.readFileSync(file, "utf8");
@@ -187,6 +190,22 @@ describe("the disk cache", () => {
     const dir = tempDir();
     const c = client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir, CAMUNDA_CONSOLE_CLIENT_SECRET: "wrong-secret-C3" });
     await expect(c.listClusters()).rejects.toBeInstanceOf(CamundaAuthError);
-    expect(fs.readdirSync(dir)).toEqual([]);
+    // Nothing but the throttle record (the time of the request: failed requests count against the limit too).
+    expect(fs.readdirSync(dir).filter((f) => !/^pulumi-camunda-token-slot-[0-9a-f]{32}\.last$/.test(f))).toEqual([]);
+  });
+});
+
+describe("the token throttle is per token service, across credentials and processes", () => {
+  it("two processes with two credentials, started at once, never trip the per-address limit", async () => {
+    emu = await startEmu(); // the token endpoint limits one request per second per address, and blocks beyond
+    emu.addCredential({ clientId: "second", clientSecret: "second-secret-8a2c", scopes: ["Cluster"] });
+    const dir = tempDir();
+    const barrier = { BARRIER_DIR: tempDir("pulumi-camunda-barrier-"), BARRIER_COUNT: "2" };
+    const results = await Promise.all([
+      childProcess(cacheEnv(emu, dir, barrier)),
+      childProcess(cacheEnv(emu, dir, { ...barrier, CAMUNDA_CONSOLE_CLIENT_ID: "second", CAMUNDA_CONSOLE_CLIENT_SECRET: "second-secret-8a2c" })),
+    ]);
+    expect(results.map((r) => r.requests)).toEqual([1, 1]);
+    expect(emu.stats().tokenRequests).toMatchObject({ total: 2, ok: 2, rateLimited: 0 });
   });
 });

@@ -2,7 +2,9 @@
 // Declares resources from the JSON stack config `spec`:
 //   { cluster?: ClusterArgs, existingClusterId?: string, clients?: ZeebeClientArgs-without-clusterId[],
 //     allowlist?: entries[], allowlists?: { resourceName, entries }[],
-//     secrets?: { name, secretConfigKey, resourceName?, adoptExisting? }[], getClient?: "<clusterId>/<clientId>" }
+//     secrets?: { name, secretConfigKey | plainValue, resourceName?, adoptExisting? }[], getClient?: "<clusterId>/<clientId>",
+//     importClusterId?: string (a Cluster with the `import` option), unknownElements?: true (list elements that are
+//     whole Outputs, unknown at preview) }
 // Secret values come from secret stack config keys so they never appear in the program text.
 const pulumi = require("@pulumi/pulumi");
 const camunda = require("pulumi-camunda");
@@ -36,9 +38,19 @@ for (const s of spec.secrets ?? []) {
   secrets[s.resourceName ?? s.name] = new camunda.ConnectorSecret(s.resourceName ?? `secret-${s.name}`, {
     clusterId,
     name: s.name,
-    value: config.requireSecret(s.secretConfigKey),
+    // plainValue: a plain string computed by the program (here: the config text reversed, so that the value itself
+    // is in no config), as a program that does not use Pulumi secrets passes one.
+    value: s.plainValue !== undefined ? [...s.plainValue].reverse().join("") : config.requireSecret(s.secretConfigKey),
     ...(s.adoptExisting !== undefined ? { adoptExisting: s.adoptExisting } : {}),
   });
+}
+if (spec.importClusterId) {
+  new camunda.Cluster("imported", { name: "imported", region: "Belgium, Europe (europe-west1)", plan: "Trial Cluster" }, { import: spec.importClusterId });
+}
+if (spec.unknownElements && cluster) {
+  // Each list element is a whole Output of a resource not created yet: unknown during the preview.
+  new camunda.ZeebeClient("unknown-permissions", { clusterId, name: "late", permissions: [cluster.id.apply(() => "Zeebe")] });
+  new camunda.IpAllowlist("unknown-entries", { clusterId, entries: [cluster.id.apply(() => ({ ip: "192.0.2.1", description: "late" }))] });
 }
 if (spec.getClient) {
   const got = camunda.ZeebeClient.get("got-client", spec.getClient);
