@@ -15,6 +15,7 @@ import { sendText, type RouteContext } from "./routes/common";
 import { ipAllowlistRoutes } from "./routes/ipallowlist";
 import { memberRoutes } from "./routes/members";
 import { metaRoutes } from "./routes/meta";
+import { operationRoutes } from "./routes/operations";
 import { secretRoutes } from "./routes/secrets";
 import type { Profiles } from "./profiles";
 import type { EmulatorState } from "./state";
@@ -132,6 +133,18 @@ function apiPlugin(api: FastifyInstance, d: ServerDeps): void {
   memberRoutes(api, ctx);
   backupRoutes(api, ctx);
   metaRoutes(api);
+  operationRoutes(api, ctx);
+
+  // The activity log: every write the API carried out, as the Console's audit events record it.
+  api.addHook("onResponse", async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method === "GET" || reply.statusCode >= 300 || !req.auth || !req.routeOptions.url) return;
+    const route = req.routeOptions.url;
+    const params = req.params as Record<string, string>;
+    const entity = route.split("/").filter((p) => p && !p.startsWith(":")).pop() ?? "organization";
+    const type = req.method === "DELETE" ? "d" : req.method === "POST" && !/rotate|restore|failover|wake/.test(route) ? "c" : "u";
+    const id = Object.values(params).pop() ?? "";
+    d.state.audit(entity, id, type, `${req.method} ${route}`, req.auth.clientId, params.clusterId ? { entity: "cluster", id: params.clusterId } : undefined);
+  });
 }
 
 export async function buildServer(d: ServerDeps): Promise<FastifyInstance> {

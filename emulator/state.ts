@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { ApiError } from "./errors";
 import type { Profiles } from "./profiles";
-import { CHANNELS, OWNER, PLAN_TYPES, REGIONS, type ChannelSeed, type GenerationSeed } from "./seed";
+import { CHANNELS, ORG_ID, OWNER, PLAN_TYPES, REGIONS, type ChannelSeed, type GenerationSeed } from "./seed";
 import {
   CLIENT_PERMISSIONS,
   CLUSTER_STATUSES,
@@ -81,6 +81,22 @@ const clusterRecord = z.object({
   lingering: z.array(z.object({ name: z.string(), value: z.string(), until: z.number() })),
   backups: z.array(backupRecord),
   backupSchedule: z.string().optional(),
+  /** BYOK keys (`PUT …/encryption`). */
+  encryptionKeys: z.object({ primary: z.string(), secondary: z.string().optional() }).optional(),
+  /** External monitoring: on or off, and its clients (passwords kept as SHA-256 only). */
+  monitoring: z
+    .object({
+      active: z.boolean(),
+      clients: z.array(
+        z.object({ uuid: z.string(), name: z.string(), username: z.string(), created: z.string(), passwordSha256: z.string() }),
+      ),
+    })
+    .optional(),
+  /** Secure connectivity (PrivateLink): its allowed principals and regions, when active. */
+  secureConnectivity: z.object({ allowedPrincipals: z.array(z.string()), allowedRegions: z.array(z.string()) }).optional(),
+  /** Restores, by backup id (the latest one). */
+  restores: z.record(z.string(), z.object({ uuid: z.string(), state: z.string(), startTimestamp: z.string(), completionTimestamp: z.string().optional() })).optional(),
+  failedOver: z.boolean().optional(),
 });
 export type ClusterRecord = z.infer<typeof clusterRecord>;
 
@@ -92,10 +108,25 @@ const memberRecord = z.object({
 });
 export type MemberRecord = z.infer<typeof memberRecord>;
 
+const activityRecord = z.object({
+  service: z.string(),
+  orgId: z.string(),
+  audit: z.string(),
+  auditType: z.enum(["c", "r", "u", "d"]),
+  entity: z.string(),
+  entityId: z.string(),
+  userId: z.string(),
+  timestamp: z.number(),
+  parentEntity: z.string().optional(),
+  parentEntityId: z.string().optional(),
+});
+export type ActivityRecord = z.infer<typeof activityRecord>;
+
 const persistedState = z.object({
   version: z.literal(1),
   clusters: z.array(clusterRecord),
   members: z.array(memberRecord),
+  activity: z.array(activityRecord).optional(),
   credentials: z.array(z.object({ clientId: z.string(), clientSecret: z.string(), scopes: z.array(z.enum(SCOPES)) })),
 });
 type PersistedState = z.infer<typeof persistedState>;
@@ -151,6 +182,8 @@ function seedMembers(): MemberRecord[] {
 
 export class EmulatorState {
   private clusters: ClusterRecord[] = [];
+  /** The organization's audit events, newest last (at most 1000). */
+  private activity: ActivityRecord[] = [];
   private members: MemberRecord[] = seedMembers();
   private readonly credentials = new Map<string, Credential>();
 
@@ -191,6 +224,7 @@ export class EmulatorState {
   /** Back to the start-up condition: no clusters, the seeded owner, the initial credentials. */
   reset(): void {
     this.clusters = [];
+    this.activity = [];
     this.members = seedMembers();
     this.resetCredentials();
     this.changed();
@@ -514,6 +548,129 @@ export class EmulatorState {
     this.changed();
   }
 
+  // ---- activity (audit events) -------------------------------------------------------------------
+
+  /** Records an audit event (what the Console's activity log shows). */
+  audit(entity: string, entityId: string, auditType: ActivityRecord["auditType"], audit: string, userId: string, parent?: { entity: string; id: string }): void {
+    this.activity.push({
+      service: "console",
+      orgId: ORG_ID,
+      audit,
+      auditType,
+      entity,
+      entityId,
+      userId,
+      timestamp: Date.now(),
+      ...(parent ? { parentEntity: parent.entity, parentEntityId: parent.id } : {}),
+    });
+    if (this.activity.length > 1000) this.activity.splice(0, this.activity.length - 1000);
+    this.changed();
+  }
+
+  listActivity(): ActivityRecord[] {
+    return this.activity;
+  }
+
+  // ---- encryption, monitoring, secure connectivity, restore, failover ---------------------------
+
+  setEncryptionKeys(clusterId: string, primary: string, secondary: string | undefined): ClusterRecord {
+    const c = this.getCluster(clusterId);
+    if (c.encryption !== "External") throw new ApiError(409, "Cluster is not configured for external encryption");
+    const region = REGIONS.find((r) => r.uuid === c.regionId);
+    if (region?.provider !== "aws") throw new ApiError(403, "External encryption not available for this org/region");
+    const arn = /^arn:aws:kms:([a-z0-9-]+):\d{12}:key\/(mrk-)?[0-9a-f-]+$/;
+    const m = arn.exec(primary);
+    if (!m) throw new ApiError(400, "primaryEncryptionKeyId is not a well-formed AWS KMS key ARN");
+    const code = /\(([^)]+)\)\s*$/.exec(region.name)?.[1];
+    if (m[1] !== code) throw new ApiError(400, `primaryEncryptionKeyId is in region ${m[1]}, the cluster in ${code}`);
+    const dual = c.backupRegionId !== undefined;
+    if (dual && secondary === undefined) throw new ApiError(400, "secondaryEncryptionKeyId is required for a dual-region cluster");
+    if (!dual && secondary !== undefined) throw new ApiError(400, "secondaryEncryptionKeyId must be omitted for a single-region cluster");
+    if (secondary !== undefined && (!arn.test(secondary) || secondary === primary)) {
+      throw new ApiError(400, "secondaryEncryptionKeyId must be a well-formed AWS KMS key ARN, other than the primary key");
+    }
+    c.encryptionKeys = { primary, ...(secondary ? { secondary } : {}) };
+    this.changed();
+    return c;
+  }
+
+  setMonitoring(clusterId: string, active: boolean): void {
+    const c = this.getCluster(clusterId);
+    const now = c.monitoring?.active ?? false;
+    if (now === active) throw new ApiError(409, active ? "External Monitoring already activated" : "External Monitoring not activated");
+    c.monitoring = { active, clients: c.monitoring?.clients ?? [] };
+    this.changed();
+  }
+
+  createMonitoringClient(clusterId: string, username: string): { client: NonNullable<ClusterRecord["monitoring"]>["clients"][number]; password: string } {
+    const c = this.getCluster(clusterId);
+    c.monitoring ??= { active: false, clients: [] };
+    const password = randomToken(40);
+    const client = { uuid: randomUUID(), name: username, username, created: new Date().toISOString(), passwordSha256: sha256(password) };
+    c.monitoring.clients.push(client);
+    this.changed();
+    return { client, password };
+  }
+
+  rotateMonitoringClient(clusterId: string, uuid: string): { client: NonNullable<ClusterRecord["monitoring"]>["clients"][number]; password: string } {
+    const c = this.getCluster(clusterId);
+    const client = c.monitoring?.clients.find((x) => x.uuid === uuid);
+    if (!client) throw new ApiError(404, "Client not found");
+    const password = randomToken(40);
+    client.passwordSha256 = sha256(password);
+    this.changed();
+    return { client, password };
+  }
+
+  deleteMonitoringClient(clusterId: string, uuid: string): void {
+    const c = this.getCluster(clusterId);
+    if (!c.monitoring?.clients.some((x) => x.uuid === uuid)) throw new ApiError(404, "Client not found");
+    c.monitoring.clients = c.monitoring.clients.filter((x) => x.uuid !== uuid);
+    this.changed();
+  }
+
+  setSecureConnectivity(clusterId: string, spec: { allowedPrincipals: string[]; allowedRegions: string[] } | undefined): void {
+    const c = this.getCluster(clusterId);
+    if (spec && c.secureConnectivity) throw new ApiError(409, "Secure Connectivity already activated");
+    if (!spec && !c.secureConnectivity) throw new ApiError(409, "Secure Connectivity not activated");
+    c.secureConnectivity = spec ? { allowedPrincipals: [...spec.allowedPrincipals], allowedRegions: [...spec.allowedRegions] } : undefined;
+    this.changed();
+  }
+
+  restoreBackup(clusterId: string, backupId: string): NonNullable<ClusterRecord["restores"]>[string] {
+    const c = this.getCluster(clusterId, "Cluster or backup not found");
+    if (!c.backups.some((b) => b.uuid === backupId)) throw new ApiError(404, "Cluster or backup not found");
+    const running = c.restores?.[backupId];
+    if (running && running.state !== "COMPLETED" && running.state !== "FAILED" && running.state !== "ABORTED") {
+      throw new ApiError(409, "A restore of this backup is already in flight");
+    }
+    const restore = { uuid: randomUUID(), state: "COMPLETED", startTimestamp: new Date().toISOString(), completionTimestamp: new Date().toISOString() };
+    c.restores = { ...c.restores, [backupId]: restore };
+    this.changed();
+    return restore;
+  }
+
+  failover(clusterId: string, backupIds: string[], restoreBackupId: string): { newClusterId: string } {
+    const c = this.getCluster(clusterId, "Cluster or one of the backupIds not found");
+    if (backupIds.length === 0 || !backupIds.includes(restoreBackupId)) throw new ApiError(400, "restoreBackupId must be one of the backupIds");
+    for (const id of backupIds) if (!c.backups.some((b) => b.uuid === id)) throw new ApiError(404, `Backup ${id} not found`);
+    if (c.failedOver) throw new ApiError(409, "Cluster has already been failed over");
+    if (c.backupRegionId === undefined) throw new ApiError(422, "Cluster is not a multi-region cluster");
+    const region = REGIONS.find((r) => r.backups?.some((b) => b.uuid === c.backupRegionId));
+    const created = this.createCluster({
+      name: `${c.name}-failover`,
+      planTypeId: c.planTypeId,
+      channelId: c.channelId,
+      generationId: c.generationId,
+      regionId: region?.uuid ?? c.regionId,
+    });
+    c.failedOver = true;
+    c.status = "Suspended";
+    c.transition = undefined;
+    this.changed();
+    return { newClusterId: created.uuid };
+  }
+
   // ---- persistence -------------------------------------------------------------------------
 
   private toPersisted(): PersistedState {
@@ -521,6 +678,7 @@ export class EmulatorState {
       version: 1,
       clusters: this.clusters,
       members: this.members,
+      activity: this.activity,
       credentials: this.listCredentials(),
     };
   }
@@ -541,6 +699,7 @@ export class EmulatorState {
     }
     this.clusters = parsed.clusters;
     this.members = parsed.members;
+    this.activity = parsed.activity ?? [];
     for (const c of parsed.credentials) this.credentials.set(c.clientId, c);
   }
 
