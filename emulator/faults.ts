@@ -53,11 +53,13 @@ export function mulberry32(seed: number): () => number {
 /**
  * Why a path pattern could make matching take exponential time (a catastrophic backtracking pattern such as
  * `^/clusters/(a+)+$` hangs a JavaScript regex engine at 100 % CPU), or undefined. Refused: patterns over 200
- * characters, back-references, and a quantified group that itself contains a quantifier or an alternation.
+ * characters, back-references, a quantified group that itself contains a quantifier or an alternation, and more than
+ * three unbounded repetitions (`.*.*.*.*x` backtracks polynomially: seconds on a 200-character path).
  */
 export function unsafePattern(source: string): string | undefined {
   if (source.length > 200) return "is longer than 200 characters";
   const groups: { quantified: boolean }[] = [];
+  let unbounded = 0;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === "\\") {
@@ -79,8 +81,10 @@ export function unsafePattern(source: string): string | undefined {
       if (g?.quantified && groups.length) groups[groups.length - 1].quantified = true;
     } else if (c === "*" || c === "+" || c === "{" || c === "|") {
       if (groups.length) groups[groups.length - 1].quantified = true;
+      if (c === "*" || c === "+" || (c === "{" && /^\{\d*,\}/.test(source.slice(i)))) unbounded++;
     }
   }
+  if (unbounded > 3) return "repeats without bound more than three times (polynomial backtracking)";
   return undefined;
 }
 

@@ -27,6 +27,7 @@ export function createConsoleClient(
     clientSecret: settings.clientSecret,
     audience: settings.audience,
     cacheDir: settings.tokenCacheDir,
+    stateDir: settings.stateDir,
     credentialSource: settings.sources.clientId,
     refusedHint: extra.refusedHint,
     dispatcher: extra.dispatcher,

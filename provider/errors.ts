@@ -25,7 +25,9 @@ const MAX_MESSAGE = 300;
 
 /** Extracts a readable message from a plain-text, JSON (RFC 7807, OAuth or `{message}`) or HTML error body. */
 export function serviceMessage(body: string, contentType: string | undefined): string {
-  const text = body.trim();
+  // Redacted first, whole: a secret cut by the truncation below, or a line break folded into a space, would no
+  // longer match its remembered form.
+  const text = redact(body).trim();
   if (text === "") return "";
   const ct = (contentType ?? "").toLowerCase();
   if (ct.includes("json") || text.startsWith("{")) {

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import { CamundaConfigError } from "./errors";
-import { rememberSecret } from "./redact";
+import { rememberCredential } from "./redact";
 
 export const DEFAULT_BASE_URL = "https://api.cloud.camunda.io";
 export const DEFAULT_OAUTH_URL = "https://login.cloud.camunda.io/oauth/token";
@@ -66,9 +66,25 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 /** Whether `host` (a URL's hostname) is this machine: localhost, 127.0.0.0/8 or ::1. */
 export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(h) || h === "::1" || h === "0:0:0:0:0:0:0:1";
+  // A fully qualified name may end in a dot; an IPv4-mapped address ("[::ffff:127.0.0.1]") is spelt in hex by URL.
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  return (
+    h === "localhost" ||
+    h.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(h) ||
+    h === "::1" ||
+    h === "0:0:0:0:0:0:0:1" ||
+    /^(0{1,4}:){0,5}:?ffff:(127(\.\d{1,3}){3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(h.replace(/^::/, ""))
+  );
 }
+
+/** A yes/no setting: true/false, 1/0, yes/no, on/off, in any case. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: "must be true or false" }))
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
 
 function describe(name: SettingName): string {
   const s = SETTINGS[name];
@@ -130,11 +146,11 @@ export function resolveSettings(
     clientSecretRaw,
     "Set it with `pulumi config set --secret camunda:clientSecret <secret>`",
   );
-  rememberSecret(clientSecret);
+  rememberCredential(clientId, clientSecret);
   const baseUrl = parse("baseUrl", httpUrl, raw("baseUrl") ?? DEFAULT_BASE_URL, `Use e.g. ${DEFAULT_BASE_URL}`);
   const oauthUrl = parse("oauthUrl", httpUrl, raw("oauthUrl") ?? DEFAULT_OAUTH_URL, `Use e.g. ${DEFAULT_OAUTH_URL}`);
   // The client secret and bearer tokens travel in these requests: plain HTTP only to this machine, unless asked for.
-  const insecure = parse("allowInsecureHttp", z.enum(["true", "false"], { error: "must be true or false" }).optional(), raw("allowInsecureHttp"), "") === "true";
+  const insecure = parse("allowInsecureHttp", flag.optional(), raw("allowInsecureHttp"), "Use true or false") === true;
   for (const [name, url] of [["baseUrl", baseUrl], ["oauthUrl", oauthUrl]] as const) {
     const u = new URL(url);
     if (u.protocol === "http:" && !isLoopback(u.hostname) && !insecure) {
@@ -153,10 +169,10 @@ export function resolveSettings(
   const cfgDisk = get(SETTINGS.tokenDiskCache.config);
   if (cfgDisk !== undefined && cfgDisk !== "") {
     sources.tokenDiskCache = "stack config camunda:tokenDiskCache";
-    diskCache = parse("tokenDiskCache", z.enum(["true", "false"], { error: "must be true or false" }), cfgDisk, "") === "true";
+    diskCache = parse("tokenDiskCache", flag, cfgDisk, "Use true or false");
   } else if (env.CAMUNDA_TOKEN_DISK_CACHE_DISABLE) {
     sources.tokenDiskCache = "environment variable CAMUNDA_TOKEN_DISK_CACHE_DISABLE";
-    diskCache = !/^(1|true|yes)$/i.test(env.CAMUNDA_TOKEN_DISK_CACHE_DISABLE);
+    diskCache = !parse("tokenDiskCache", flag, env.CAMUNDA_TOKEN_DISK_CACHE_DISABLE, "Use true or false");
   } else {
     sources.tokenDiskCache = "default";
   }
@@ -188,4 +204,24 @@ export function resolveSettings(
     retryBudgetMs,
     sources,
   };
+}
+
+/**
+ * Only the Console API's base URL, for the operations that need no credentials (`GET /meta/ip-ranges`): no client
+ * id or secret is required, and plain http is fine since nothing secret travels.
+ */
+export function resolveBaseUrl(get: (key: string) => string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const fromConfig = get(SETTINGS.baseUrl.config);
+  const [value, source] =
+    fromConfig !== undefined && fromConfig !== ""
+      ? [fromConfig, `stack config camunda:${SETTINGS.baseUrl.config}`]
+      : env[SETTINGS.baseUrl.env]
+        ? [env[SETTINGS.baseUrl.env], `environment variable ${SETTINGS.baseUrl.env}`]
+        : [DEFAULT_BASE_URL, "default"];
+  const r = httpUrl.safeParse(value);
+  if (r.success) return r.data;
+  throw new CamundaConfigError(
+    describe("baseUrl"),
+    `Invalid provider setting ${describe("baseUrl")} from ${source}: ${JSON.stringify(value?.replace(/\/\/[^/]*@/, "//***@"))} ${r.error.issues[0]?.message ?? "is invalid"}. Use e.g. ${DEFAULT_BASE_URL}`,
+  );
 }

@@ -22,8 +22,10 @@ export function refuseImport(type: string, name: string, opts: pulumi.CustomReso
   );
 }
 
-const OUR_TYPES = /\[pulumi-nodejs:dynamic\/camunda:[A-Za-z]+\]/;
-const RPC_FINISHED = /^((?:RegisterResource|ReadResource) RPC finished: resource:.*?); err: (.*?), resp: [\s\S]*$/;
+// The type as the SDK prints it ("[pulumi-nodejs:dynamic/camunda:Cluster]"), or inside a URN ("…::pulumi-nodejs:dynamic/camunda:Cluster::name").
+const OUR_TYPES = /pulumi-nodejs:dynamic\/camunda:[A-Za-z]+/;
+// Lazy across line breaks: a resource name may hold a newline.
+const RPC_FINISHED = /^((?:RegisterResource|ReadResource) RPC finished: [\s\S]*?;|getResource Invoke RPC finished:) err: ([\s\S]*?), resp: [\s\S]*$/;
 
 let debugGuarded = false;
 
@@ -36,7 +38,7 @@ function guardDebugLines(): void {
   try {
     log.debug = (msg, resource, streamId, ephemeral) => {
       const m = typeof msg === "string" && OUR_TYPES.test(msg) ? RPC_FINISHED.exec(msg) : null;
-      const text = m ? `${m[1]}; err: ${m[2]}, resp: [not shown by pulumi-camunda: this resource's outputs hold secrets]` : msg;
+      const text = m ? `${m[1]} err: ${m[2]}, resp: [not shown by pulumi-camunda: this resource's outputs hold secrets]` : msg;
       return original(text, resource, streamId, ephemeral);
     };
   } catch {

@@ -14,13 +14,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request, type Dispatcher } from "undici";
 import { CamundaAuthError, serviceMessage } from "../errors";
-import { rememberSecret } from "../redact";
+import { rememberCredential, rememberSecret } from "../redact";
 import { tokenResponseSchema } from "../schemas/api";
 import { jwtExpiryMs } from "./jwt";
 import { TokenDiskCache, type CachedToken } from "./token-cache";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { readPrivateFile, withFileLock, writePrivateFile } from "../fs/private-dir";
+import { ensurePrivateDir, readPrivateFile, UnsafeFolderError, withFileLock, writePrivateFile } from "../fs/private-dir";
 
 /** Minimum spacing of two token requests to one token service (from this machine's processes of this user). */
 export const TOKEN_REQUEST_SPACING_MS = 1100;
@@ -36,6 +36,13 @@ export interface TokenProviderOptions {
   audience: string;
   /** Directory of the shared disk cache; undefined turns the disk cache off. */
   cacheDir?: string;
+  /**
+   * The private state folder where processes share the token-request throttle (default: `cacheDir`). Set it when the
+   * disk cache is off, so that the throttle still spans processes.
+   */
+  stateDir?: string;
+  /** The setting that chose `stateDir`, named when the folder is refused. */
+  stateDirSetting?: string;
   /** Where the credential came from, e.g. "stack config camunda:clientId" (named in errors). */
   credentialSource?: string;
   /** Said after the hint when the token service refuses the credential (e.g. why a rotated one is not seen). */
@@ -66,33 +73,41 @@ function slotFiles(dir: string, tokenUrl: string): { last: string; lock: string 
   return { last: `${base}.last`, lock: `${base}.lock` };
 }
 
+/** A recorded slot further ahead than any queue could make (a skewed clock, a planted file) is ignored. */
+const MAX_QUEUE_MS = 120_000;
+
 /**
  * Waits for the next token-request slot of `tokenUrl`: never two requests to one token service less than
- * TOKEN_REQUEST_SPACING_MS apart, whatever the credential — the service limits per source address — from this
- * process and, when the cache folder is usable, from every process of this user on the machine.
+ * TOKEN_REQUEST_SPACING_MS apart, whatever the credential — the service limits per source address, failed requests
+ * included — from this process and, through `dir` (the private state folder), from every process of this user on
+ * the machine. Each process reserves the next free slot under a lock held for a few milliseconds, then waits for it
+ * outside the lock: any number of processes queue one request per spacing, and none has to go on unlocked.
  */
 function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<void> {
   const previous = chains.get(tokenUrl) ?? Promise.resolve();
   const slot = previous.then(async () => {
-    const claim = async () => {
-      let last = lastAt.get(tokenUrl) ?? 0;
-      const files = dir ? slotFiles(dir, tokenUrl) : undefined;
-      if (files) last = Math.max(last, Number(readPrivateFile(files.last) ?? 0) || 0);
-      const wait = Math.min(last + TOKEN_REQUEST_SPACING_MS - Date.now(), TOKEN_REQUEST_SPACING_MS);
-      if (wait > 0) await sleep(wait);
+    const files = dir ? slotFiles(dir, tokenUrl) : undefined;
+    const reserve = async (): Promise<number> => {
       const now = Date.now();
-      lastAt.set(tokenUrl, now);
+      let last = lastAt.get(tokenUrl) ?? 0;
+      if (files) {
+        const recorded = Number(readPrivateFile(files.last) ?? 0) || 0;
+        if (recorded <= now + MAX_QUEUE_MS) last = Math.max(last, recorded);
+      }
+      const at = Math.max(now, last + TOKEN_REQUEST_SPACING_MS);
+      lastAt.set(tokenUrl, at);
       if (files) {
         try {
-          writePrivateFile(files.last, String(now));
+          writePrivateFile(files.last, String(at));
         } catch {
-          // best effort
+          // best effort: this process still keeps its own spacing
         }
       }
+      return at;
     };
-    const files = dir ? slotFiles(dir, tokenUrl) : undefined;
-    if (files) await withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 5_000 }, claim);
-    else await claim();
+    const at = files ? await withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 30_000 }, reserve) : await reserve();
+    const wait = at - Date.now();
+    if (wait > 0) await sleep(wait);
   });
   chains.set(tokenUrl, slot.catch(() => undefined));
   return slot;
@@ -135,7 +150,7 @@ export class TokenProvider {
   private readonly disk: TokenDiskCache | undefined;
 
   constructor(readonly options: TokenProviderOptions) {
-    rememberSecret(options.clientSecret);
+    rememberCredential(options.clientId, options.clientSecret);
     this.disk = options.cacheDir
       ? new TokenDiskCache(options.cacheDir, {
           tokenUrl: options.tokenUrl,
@@ -210,6 +225,20 @@ export class TokenProvider {
     return this.disk ? this.disk.withLock(run) : run();
   }
 
+  /** The private folder the throttle is shared through (undefined: none usable, the throttle is this process's). */
+  private throttleFolder(): string | undefined {
+    if (this.disk?.ensureFolder()) return this.disk.dir;
+    const dir = this.options.stateDir;
+    if (!dir || dir === this.options.cacheDir) return undefined;
+    try {
+      ensurePrivateDir(dir, this.options.stateDirSetting ?? "camunda:tokenCacheDir (or CAMUNDA_TOKEN_CACHE_DIR)");
+      return dir;
+    } catch (err) {
+      if (err instanceof UnsafeFolderError) throw err;
+      return undefined;
+    }
+  }
+
   private credentialName(): string {
     const source = this.options.credentialSource ? ` (from ${this.options.credentialSource})` : "";
     return `Console API client ${JSON.stringify(this.options.clientId)}${source}`;
@@ -225,7 +254,7 @@ export class TokenProvider {
     const started = Date.now();
     const body = new URLSearchParams({ grant_type: "client_credentials", audience, client_id: clientId, client_secret: clientSecret }).toString();
     for (let attempt = 0; ; attempt++) {
-      await tokenRequestSlot(tokenUrl, this.disk?.ensureFolder() ? this.disk.dir : undefined);
+      await tokenRequestSlot(tokenUrl, this.throttleFolder());
       this.stats.requests++;
       let status = 0;
       let text = "";
@@ -274,9 +303,9 @@ export class TokenProvider {
           status,
           serviceMessage: message,
           hint:
-            this.options.refusedHint ??
             "Check camunda:clientId / camunda:clientSecret (or CAMUNDA_CONSOLE_CLIENT_ID / CAMUNDA_CONSOLE_CLIENT_SECRET) and camunda:audience; " +
-              "pulumi-camunda does not retry refused credentials, so that they cannot get the address blocked",
+            "pulumi-camunda does not retry refused credentials, so that they cannot get the address blocked" +
+            (this.options.refusedHint ? `. ${this.options.refusedHint}` : ""),
         });
         throw this.failure;
       }
@@ -318,6 +347,7 @@ export function getTokenProvider(options: TokenProviderOptions): TokenProvider {
     existing &&
     existing.options.clientSecret === options.clientSecret &&
     existing.options.cacheDir === options.cacheDir &&
+    existing.options.stateDir === options.stateDir &&
     existing.options.dispatcher === options.dispatcher
   ) {
     return existing;

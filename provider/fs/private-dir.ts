@@ -202,7 +202,8 @@ function staleLock(lockFile: string, staleMs: number): string | undefined {
     return undefined; // released meanwhile: try again
   }
   const text = readPrivateFile(lockFile);
-  if (Date.now() - st.mtimeMs > staleMs) return text ?? "";
+  // Too old, or dated further ahead than any clock skew explains (written by a host whose clock runs ahead).
+  if (Date.now() - st.mtimeMs > staleMs || st.mtimeMs - Date.now() > staleMs) return text ?? "";
   if (text === undefined) return !st.isFile() || st.isSymbolicLink() ? "" : undefined;
   try {
     const holder = JSON.parse(text) as Partial<LockOwner>;

@@ -96,15 +96,18 @@ export function markChecked(): void {
 /**
  * Why refused credentials may be old ones: `refresh` and `destroy` (no `check` in this process) configure the
  * provider with the stack config recorded at the last `pulumi up`, so a credential rotated since in the stack config
- * is not seen (the engine gives providers no other). Undefined when the credential did not come from stack config.
+ * is not seen (the engine gives providers no other). Added to the refusal's hint when either half of the credential
+ * came from stack config and no `check` ran before the client was built (a refresh, a destroy, or the refresh step
+ * of `up --refresh`).
  */
 function recordedConfigHint(s: Settings): string | undefined {
-  if (checked || !s.sources.clientId.startsWith("stack config")) return undefined;
+  const fromConfig = s.sources.clientId.startsWith("stack config") || s.sources.clientSecret.startsWith("stack config");
+  if (checked || !fromConfig) return undefined;
   return (
-    "refresh and destroy use the camunda:* configuration recorded at the last `pulumi up` (Pulumi gives providers no other), " +
-    "so credentials rotated since in the stack config are not seen: run `pulumi refresh --run-program` (or `pulumi destroy " +
-    "--run-program`), which configures the provider from the current stack config. Credentials from CAMUNDA_CONSOLE_CLIENT_ID / " +
-    "CAMUNDA_CONSOLE_CLIENT_SECRET are always the current ones"
+    "If the credentials were rotated in the stack config since the last `pulumi up`: refresh and destroy use the camunda:* " +
+    "configuration recorded then (Pulumi gives providers no other), so run `pulumi refresh --run-program` (or `pulumi destroy " +
+    "--run-program`), which configures the provider from the current stack config. Stack config recorded at the last `up` " +
+    "takes precedence over CAMUNDA_CONSOLE_CLIENT_ID / CAMUNDA_CONSOLE_CLIENT_SECRET until the next `up`"
   );
 }
 

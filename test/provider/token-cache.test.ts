@@ -208,4 +208,22 @@ describe("the token throttle is per token service, across credentials and proces
     expect(results.map((r) => r.requests)).toEqual([1, 1]);
     expect(emu.stats().tokenRequests).toMatchObject({ total: 2, ok: 2, rateLimited: 0 });
   });
+
+  it.each([
+    ["eight processes with eight credentials", 8, {}],
+    ["three processes with the disk cache off (the throttle goes through the state folder)", 3, { CAMUNDA_TOKEN_DISK_CACHE_DISABLE: "true" }],
+  ])("%s, started at once, queue one request per spacing: none refused", async (_what, n: number, extra: Record<string, string>) => {
+    emu = await startEmu();
+    const e = emu;
+    for (let i = 1; i < n; i++) e.addCredential({ clientId: `cred-${i}`, clientSecret: `cred-secret-${i}-7d1e`, scopes: ["Cluster"] });
+    const dir = tempDir();
+    const barrier = { BARRIER_DIR: tempDir("pulumi-camunda-barrier-"), BARRIER_COUNT: String(n) };
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        childProcess(cacheEnv(e, dir, { ...barrier, ...extra, ...(i ? { CAMUNDA_CONSOLE_CLIENT_ID: `cred-${i}`, CAMUNDA_CONSOLE_CLIENT_SECRET: `cred-secret-${i}-7d1e` } : {}) })),
+      ),
+    );
+    expect(results.map((r) => r.requests)).toEqual(Array(n).fill(1));
+    expect(e.stats().tokenRequests).toMatchObject({ total: n, ok: n, rateLimited: 0 });
+  }, 60_000);
 });
