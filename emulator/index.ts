@@ -183,6 +183,10 @@ class RunningEmulator implements Emulator {
     this.st.setClusterStatus(clusterId, "Healthy");
   }
 
+  failBackups(clusterId: string): void {
+    this.st.failBackups(clusterId);
+  }
+
   setClusterStatus(clusterId: string, status: ClusterStatus): void {
     this.st.setClusterStatus(clusterId, status);
   }

@@ -80,7 +80,11 @@ export const PROFILES = {
    * untagged) is Suspended `autoPauseMs` after it became Healthy or was resumed; wake goes through Resuming.
    * Source: the document (`ClusterStatus`: Creating, Healthy, Unhealthy, Updating, Resuming, Suspended, WaitingForInput,
    * Maintenance; `PUT /wake` "Resumes a 'Suspended' Cluster"); camunda-docs `docs/components/concepts/clusters.md`
-   * ("Auto-pause": dev or untagged Trial clusters pause eight hours after create or resume).
+   * ("Auto-pause": dev or untagged Trial clusters pause eight hours after create or resume). A cluster created with
+   * `encryption: "External"` (BYOK) waits in WaitingForInput until its keys are set (`PUT …/encryption`), then passes
+   * Updating → Healthy. Source: the document (`EncryptionStatus.ExternalEncryptionKeyNotSupplied`, `ClusterStatus`
+   * WaitingForInput, `UpdateClusterEncryptionBody` "set or rotate the customer-managed encryption keys"); that the wait
+   * shows as WaitingForInput is an inference (no public sample).
    */
   clusterLifecycle: false,
   /**

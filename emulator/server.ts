@@ -136,14 +136,29 @@ function apiPlugin(api: FastifyInstance, d: ServerDeps): void {
   operationRoutes(api, ctx);
 
   // The activity log: every write the API carried out, as the Console's audit events record it.
-  api.addHook("onResponse", async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.method === "GET" || reply.statusCode >= 300 || !req.auth || !req.routeOptions.url) return;
+  // A create's event names the object it created (its id is in the answer: `clusterId`, `clientId`, `uuid`, …).
+  api.addHook("onSend", async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (req.method === "GET" || reply.statusCode >= 300 || !req.auth || !req.routeOptions.url) return payload;
     const route = req.routeOptions.url;
     const params = req.params as Record<string, string>;
     const entity = route.split("/").filter((p) => p && !p.startsWith(":")).pop() ?? "organization";
     const type = req.method === "DELETE" ? "d" : req.method === "POST" && !/rotate|restore|failover|wake/.test(route) ? "c" : "u";
-    const id = Object.values(params).pop() ?? "";
-    d.state.audit(entity, id, type, `${req.method} ${route}`, req.auth.clientId, params.clusterId ? { entity: "cluster", id: params.clusterId } : undefined);
+    let id = Object.values(params).pop() ?? "";
+    if (type === "c" && typeof payload === "string") {
+      try {
+        const body: unknown = JSON.parse(payload);
+        if (body && typeof body === "object") {
+          const b = body as Record<string, unknown>;
+          const created = [b.clusterId, b.clientId, b.uuid, b.backupId, b.name].find((v): v is string => typeof v === "string" && v !== "");
+          if (created && !params[`${entity.replace(/s$/, "")}Id`]) id = created;
+        }
+      } catch {
+        // not JSON: the event keeps the path's id
+      }
+    }
+    const parent = params.clusterId && params.clusterId !== id ? { entity: "cluster", id: params.clusterId } : undefined;
+    d.state.audit(entity, id, type, `${req.method} ${route}`, req.auth.clientId, parent);
+    return payload;
   });
 }
 

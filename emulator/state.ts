@@ -44,6 +44,8 @@ const backupRecord = z.object({
   completeAt: z.number(),
   generationUuid: z.string(),
   generationName: z.string(),
+  /** Ends Failed (with a completion time, as a failed backup may carry one). */
+  fails: z.boolean().optional(),
 });
 export type BackupRecord = z.infer<typeof backupRecord>;
 
@@ -97,6 +99,8 @@ const clusterRecord = z.object({
   /** Restores, by backup id (the latest one). */
   restores: z.record(z.string(), z.object({ uuid: z.string(), state: z.string(), startTimestamp: z.string(), completionTimestamp: z.string().optional() })).optional(),
   failedOver: z.boolean().optional(),
+  /** Backups taken from now on fail (a test hook). */
+  backupsFail: z.boolean().optional(),
 });
 export type ClusterRecord = z.infer<typeof clusterRecord>;
 
@@ -237,7 +241,8 @@ export class EmulatorState {
     const now = Date.now();
     while (c.transition && now >= c.transition.at) {
       const t = c.transition;
-      c.status = t.to;
+      // A BYOK cluster whose keys came while it was still provisioning does not wait for them.
+      c.status = t.to === "WaitingForInput" && c.encryptionKeys ? "Healthy" : t.to;
       c.transition = t.then ? { to: t.then.to, at: t.at + t.then.afterMs } : undefined;
       if (c.status === "Healthy") c.activeSince = t.at;
     }
@@ -293,11 +298,15 @@ export class EmulatorState {
     // With the clusterLifecycle profile a new cluster passes through Updating on its way to Healthy.
     const lifecycle = this.options.profiles.has("clusterLifecycle");
     const ms = this.options.provisioningMs;
+    // With it too, a BYOK cluster waits for its keys (WaitingForInput) at the end of its provisioning.
+    const waitsForKeys = lifecycle && input.encryption === "External";
     const transition: ClusterRecord["transition"] = !provisioning
       ? undefined
-      : lifecycle
-        ? { to: "Updating", at: Date.now() + ms * 0.6, then: { to: "Healthy", afterMs: ms * 0.4 } }
-        : { to: "Healthy", at: Date.now() + ms };
+      : waitsForKeys
+        ? { to: "WaitingForInput", at: Date.now() + ms }
+        : lifecycle
+          ? { to: "Updating", at: Date.now() + ms * 0.6, then: { to: "Healthy", afterMs: ms * 0.4 } }
+          : { to: "Healthy", at: Date.now() + ms };
     const cluster: ClusterRecord = {
       uuid: randomUUID(),
       name: input.name,
@@ -314,9 +323,9 @@ export class EmulatorState {
       encryption: input.encryption ?? "Provider",
       stageLabel: input.stageLabel,
       hardwarePackages: input.hardwarePackages ?? 1,
-      status: provisioning ? "Creating" : "Healthy",
+      status: provisioning ? "Creating" : waitsForKeys ? "WaitingForInput" : "Healthy",
       transition,
-      activeSince: provisioning ? undefined : Date.now(),
+      activeSince: provisioning || waitsForKeys ? undefined : Date.now(),
       ipallowlist: [],
       clients: [],
       secrets: {},
@@ -495,6 +504,7 @@ export class EmulatorState {
       completeAt: now + this.options.backupMs,
       generationUuid: cluster.generationId,
       generationName: gen?.name ?? "Unknown Generation",
+      ...(cluster.backupsFail ? { fails: true } : {}),
     };
     cluster.backups.push(backup);
     this.changed();
@@ -508,6 +518,12 @@ export class EmulatorState {
     cluster.backups = cluster.backups.filter((b) => b !== backup);
     this.changed();
     return backup;
+  }
+
+  /** Backups of the cluster taken from now on end Failed. */
+  failBackups(clusterId: string): void {
+    this.getCluster(clusterId).backupsFail = true;
+    this.changed();
   }
 
   setBackupSchedule(clusterId: string, schedule: string | undefined): void {
@@ -591,6 +607,8 @@ export class EmulatorState {
     }
     c.encryptionKeys = { primary, ...(secondary ? { secondary } : {}) };
     this.changed();
+    // A cluster that waited for its keys goes on provisioning.
+    if (c.status === "WaitingForInput") this.setClusterStatus(clusterId, "Updating", { to: "Healthy", afterMs: this.options.provisioningMs });
     return c;
   }
 

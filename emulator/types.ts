@@ -240,6 +240,8 @@ export interface Emulator {
   setProfiles(selection: ProfileSelection | readonly string[]): void;
   setClusterHealthy(clusterId: string): void;
   setClusterStatus(clusterId: string, status: ClusterStatus): void;
+  /** Backups of the cluster taken from now on end Failed (with a completion time). */
+  failBackups(clusterId: string): void;
   // Out-of-band changes (as if made in the Console UI). Each throws when the cluster does not exist;
   // the delete helpers return false when the item does not exist.
   deleteCluster(clusterId: string): boolean;

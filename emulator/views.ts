@@ -56,7 +56,7 @@ export function clusterView(c: ClusterRecord, includeAllowlist: boolean, profile
     ...(backupRegion
       ? { backupRegion: { uuid: backupRegion.uuid, name: backupRegion.regions.map((r) => r.label).join(", ") } }
       : {}),
-    encryption: c.encryption === "External" ? { type: "External", status: "ExternalEncryptionKeyNotSupplied" } : { type: c.encryption },
+    encryption: { type: c.encryption, status: c.encryption === "External" && !c.encryptionKeys ? "ExternalEncryptionKeyNotSupplied" : "Ready" },
     status: {
       ready: s,
       zeebeStatus: s,
@@ -141,7 +141,7 @@ export function connectionDetailsView(c: ClusterRecord, client: ClientRecord): R
 /** `BackupDto`. */
 export function backupView(b: BackupRecord): Record<string, unknown> {
   const done = Date.now() >= b.completeAt;
-  const status = done ? "Complete" : "In progress";
+  const status = !done ? "In progress" : b.fails ? "Failed" : "Complete";
   return {
     uuid: b.uuid,
     name: b.name,

@@ -218,7 +218,7 @@ describe("every implemented operation conforms to the spec", () => {
     expect(c.links.optimize).toBe(`https://bru-2.optimize.camunda.io/${id}`);
     expect(c.ipallowlist).toEqual([{ ip: "192.0.2.1, 198.51.100.0/24", description: "two" }]);
     expect(c.ipwhitelist).toEqual(c.ipallowlist);
-    expect(c.encryption).toEqual({ type: "Provider" });
+    expect(c.encryption).toEqual({ type: "Provider", status: "Ready" }); // as the Go client's live-shaped payloads show it
     expect(specViolations).toEqual([]);
   });
 });
