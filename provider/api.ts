@@ -14,7 +14,8 @@ export { RequestLimiter } from "./http/limiter";
 export { TokenProvider, getTokenProvider, resetTokenProviders, TOKEN_REQUEST_SPACING_MS, type TokenProviderOptions } from "./auth/token-provider";
 export { TokenDiskCache } from "./auth/token-cache";
 export { decodeJwtClaims, jwtExpiryMs } from "./auth/jwt";
-export { resolveSettings, SETTINGS, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_OAUTH_URL, type Settings, type SettingName } from "./settings";
+export { fetchIpRanges, type MetaOptions } from "./http/meta";
+export { resolveSettings, resolveBaseUrl, SETTINGS, DEFAULT_AUDIENCE, DEFAULT_BASE_URL, DEFAULT_OAUTH_URL, type Settings, type SettingName } from "./settings";
 
 /** A Console API client for these settings, sharing the process's token provider for the same credential. */
 export function createConsoleClient(

@@ -17,7 +17,23 @@ import { CamundaApiError, hintFor, serviceMessage } from "../errors";
 import { rememberSecret } from "../redact";
 import {
   backupSchema,
+  activitySchema,
+  backupScheduleSchema,
   clusterClientSchema,
+  failoverSchema,
+  generationUpgradeSchema,
+  monitoringClientSchema,
+  monitoringClientsSchema,
+  restoreSchema,
+  secureConnectivitySchema,
+  type ActivityEvent,
+  type BackupSchedule,
+  type FailoverResult,
+  type MonitoringClient,
+  type MonitoringClients,
+  type Restore,
+  type SecureConnectivity,
+  type GenerationUpgrade,
   clusterSchema,
   clusterSecretsSchema,
   connectionDetailsSchema,
@@ -98,16 +114,50 @@ export function isTransient(err: unknown): boolean {
 
 const enc = encodeURIComponent;
 
+/** An item of a listing the provider could not read: its id and name when it has them (for the caller to decide). */
+export interface UnreadableItem {
+  id?: string;
+  name?: string;
+}
+
+/** A listing: the items read, and (not enumerable) those of a shape the provider does not know. */
+export type Listing<T> = T[] & { readonly unreadable: readonly UnreadableItem[] };
+
 /**
  * A JSON array whose items are parsed one by one: an item of a shape the provider does not know (another team's
- * cluster with fields of the future) is left out rather than failing the whole listing.
+ * cluster with fields of the future) is left out rather than failing the whole listing, and kept in `unreadable`, so
+ * that a caller looking for its own object can tell "gone" from "unreadable" (and never takes the second for the first).
  */
-function lenientList<S extends z.ZodType>(item: S) {
-  return z.array(z.unknown()).transform((items) =>
-    items.flatMap((i) => {
+function lenientList<S extends z.ZodType>(item: S, idKey: string) {
+  return z.array(z.unknown()).transform((items): Listing<z.output<S>> => {
+    const read: z.output<S>[] = [];
+    const unreadable: UnreadableItem[] = [];
+    for (const i of items) {
       const r = item.safeParse(i);
-      return r.success ? [r.data as z.output<S>] : [];
-    }),
+      if (r.success) {
+        read.push(r.data);
+        continue;
+      }
+      const raw = i !== null && typeof i === "object" ? (i as Record<string, unknown>) : {};
+      unreadable.push({
+        ...(typeof raw[idKey] === "string" ? { id: raw[idKey] } : {}),
+        ...(typeof raw.name === "string" ? { name: raw.name } : {}),
+      });
+    }
+    return Object.defineProperty(read, "unreadable", { value: unreadable, enumerable: false }) as Listing<z.output<S>>;
+  });
+}
+
+/** The ids of a listing's items of this name, the unreadable ones included (a snapshot of what existed before). */
+export function idsNamed<T extends { name: string }>(listed: Listing<T>, name: string, id: (item: T) => string): string[] {
+  return [...listed.filter((i) => i.name === name).map(id), ...listed.unreadable.flatMap((u) => (u.name === name && u.id ? [u.id] : []))];
+}
+
+/** The error for an own object the service listed in a shape this provider cannot read. */
+export function unreadableError(what: string): Error {
+  return new Error(
+    `The Console API listed ${what} in a shape this provider cannot read, so it cannot tell whether it changed. ` +
+      "Nothing was changed; report it with the output of `pulumi up --debug`",
   );
 }
 
@@ -306,8 +356,8 @@ export class ConsoleClient {
   // ---- clusters -------------------------------------------------------------------------------------------------
 
   /** Every cluster of the organization; one the provider cannot read (a shape it does not know) is left out. */
-  listClusters(): Promise<Cluster[]> {
-    return this.json("GET", "/clusters", lenientList(clusterSchema), "idempotent");
+  listClusters(): Promise<Listing<Cluster>> {
+    return this.json("GET", "/clusters", lenientList(clusterSchema, "uuid"), "idempotent");
   }
 
   getCluster(clusterId: string): Promise<Cluster> {
@@ -336,7 +386,10 @@ export class ConsoleClient {
         return { clusterId: r.clusterId };
       },
       async () => {
-        const mine = (await this.listClusters()).filter((c) => c.name === body.name && ours(c));
+        const listed = await this.listClusters();
+        // A same-named cluster that cannot be read could be this call's: creating again could make a duplicate.
+        if (listed.unreadable.some((c) => c.name === body.name)) throw unreadableError(`a cluster named ${JSON.stringify(body.name)}`);
+        const mine = listed.filter((c) => c.name === body.name && ours(c));
         return mine.length === 1 ? { clusterId: mine[0].uuid, recovered: true } : undefined;
       },
     );
@@ -350,14 +403,19 @@ export class ConsoleClient {
     return this.call("DELETE", `/clusters/${enc(clusterId)}`, "idempotent");
   }
 
+  /** Upgrades the cluster to the next generation available (`GenerationUpgradeForClusterDto`). */
+  upgradeCluster(clusterId: string): Promise<GenerationUpgrade> {
+    return this.json("PUT", `/clusters/${enc(clusterId)}/upgrade`, generationUpgradeSchema, "idempotent");
+  }
+
   wakeCluster(clusterId: string): Promise<void> {
     return this.call("PUT", `/clusters/${enc(clusterId)}/wake`, "idempotent");
   }
 
   // ---- clients --------------------------------------------------------------------------------------------------
 
-  listClients(clusterId: string): Promise<ClusterClient[]> {
-    return this.json("GET", `/clusters/${enc(clusterId)}/clients`, lenientList(clusterClientSchema), "idempotent");
+  listClients(clusterId: string): Promise<Listing<ClusterClient>> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/clients`, lenientList(clusterClientSchema, "clientId"), "idempotent");
   }
 
   getClient(clusterId: string, clientId: string): Promise<ConnectionDetails> {
@@ -387,7 +445,9 @@ export class ConsoleClient {
         return created;
       },
       async () => {
-        const found = (await this.listClients(clusterId)).find((c) => c.name === body.clientName && ours(c));
+        const listed = await this.listClients(clusterId);
+        if (listed.unreadable.some((c) => c.name === body.clientName)) throw unreadableError(`a client named ${JSON.stringify(body.clientName)}`);
+        const found = listed.find((c) => c.name === body.clientName && ours(c));
         return found ? { name: found.name, clientId: found.clientId, permissions: found.permissions, recovered: true } : undefined;
       },
     );
@@ -539,6 +599,86 @@ export class ConsoleClient {
 
   deleteBackup(clusterId: string, backupId: string): Promise<void> {
     return this.call("DELETE", `/clusters/${enc(clusterId)}/backups/${enc(backupId)}`, "idempotent");
+  }
+
+  /** The cluster's backup schedule, or undefined when it has none (404). */
+  async getBackupSchedule(clusterId: string): Promise<BackupSchedule | undefined> {
+    try {
+      return await this.json("GET", `/clusters/${enc(clusterId)}/backups/schedule`, backupScheduleSchema, "idempotent");
+    } catch (err) {
+      if (err instanceof CamundaApiError && err.status === 404 && !/cluster not found/i.test(err.serviceMessage)) return undefined;
+      throw err;
+    }
+  }
+
+  setBackupSchedule(clusterId: string, schedule: string): Promise<BackupSchedule> {
+    return this.json("PUT", `/clusters/${enc(clusterId)}/backups/schedule`, backupScheduleSchema, "idempotent", { schedule });
+  }
+
+  deleteBackupSchedule(clusterId: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}/backups/schedule`, "idempotent");
+  }
+
+  /** Restores a backup onto its cluster (a one-shot operation: see the README). */
+  restoreBackup(clusterId: string, backupId: string): Promise<Restore> {
+    return this.json("POST", `/clusters/${enc(clusterId)}/backups/${enc(backupId)}/restore`, restoreSchema, "none");
+  }
+
+  getRestore(clusterId: string, backupId: string): Promise<Restore> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/backups/${enc(backupId)}/restore`, restoreSchema, "idempotent");
+  }
+
+  /** Triggers a regional failover (one-shot and irreversible: the source cluster can never be resumed). */
+  failover(clusterId: string, backupIds: string[], restoreBackupId: string): Promise<FailoverResult> {
+    return this.json("POST", `/clusters/${enc(clusterId)}/failover`, failoverSchema, "none", { backupIds, restoreBackupId });
+  }
+
+  // ---- encryption, monitoring, secure connectivity ---------------------------------------------------------------
+
+  /** Sets or rotates the customer-managed keys of a BYOK (`encryption: External`) cluster. */
+  setEncryptionKeys(clusterId: string, keys: { primaryEncryptionKeyId: string; secondaryEncryptionKeyId?: string }): Promise<Cluster> {
+    return this.json("PUT", `/clusters/${enc(clusterId)}/encryption`, clusterSchema, "idempotent", keys);
+  }
+
+  setMonitoring(clusterId: string, active: boolean): Promise<void> {
+    return this.call(active ? "POST" : "DELETE", `/clusters/${enc(clusterId)}/monitoring`, "idempotent");
+  }
+
+  listMonitoringClients(clusterId: string): Promise<MonitoringClients> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/monitoring/clients`, monitoringClientsSchema, "idempotent");
+  }
+
+  /** Creates a monitoring client (its password only in this answer; no blind replay: see the MonitoringClient resource). */
+  createMonitoringClient(clusterId: string, username: string): Promise<MonitoringClient> {
+    return this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients`, monitoringClientSchema, "none", { username });
+  }
+
+  rotateMonitoringClient(clusterId: string, clientUuid: string): Promise<MonitoringClient> {
+    return this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients/${enc(clientUuid)}/rotate`, monitoringClientSchema, "none");
+  }
+
+  deleteMonitoringClient(clusterId: string, clientUuid: string): Promise<void> {
+    return this.call("DELETE", `/clusters/${enc(clusterId)}/monitoring/clients/${enc(clientUuid)}`, "idempotent");
+  }
+
+  getSecureConnectivity(clusterId: string): Promise<SecureConnectivity> {
+    return this.json("GET", `/clusters/${enc(clusterId)}/secure-connectivity`, secureConnectivitySchema, "idempotent");
+  }
+
+  setSecureConnectivity(clusterId: string, spec: { allowedPrincipals: string[]; allowedRegions: string[] } | undefined): Promise<void> {
+    const path = `/clusters/${enc(clusterId)}/secure-connectivity`;
+    return spec ? this.call("POST", path, "idempotent", spec) : this.call("DELETE", path, "idempotent");
+  }
+
+  // ---- organization ------------------------------------------------------------------------------------------------
+
+  listActivity(): Promise<ActivityEvent[]> {
+    return this.json("GET", "/activity/json", lenientList(activitySchema, "entityId"), "idempotent");
+  }
+
+  /** The activity as CSV (the API answers it as a JSON string). */
+  async activityCsv(): Promise<string> {
+    return this.json("GET", "/activity/csv", z.string(), "idempotent");
   }
 
   /** Closes the keep-alive pool (only when the client created it). */
