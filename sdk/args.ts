@@ -4,6 +4,13 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type {
+  BackupInputs,
+  BackupScheduleInputs,
+  ClusterEncryptionInputs,
+  ExternalMonitoringInputs,
+  MemberInputs,
+  MonitoringClientInputs,
+  SecureConnectivityInputs,
   ClientPermission,
   ClusterInputs,
   ConnectorSecretInputs,
@@ -31,6 +38,16 @@ export interface ClusterArgs {
   description?: pulumi.Input<string>;
   /** dev, test, stage or prod; updated in place. Dev and trial clusters without a label may be suspended when idle. */
   stageLabel?: pulumi.Input<ClusterStage>;
+  /**
+   * The number of hardware packages allocated to the cluster (its size); updated in place. Only for plans that offer
+   * it (Advanced, on request).
+   */
+  hardwarePackages?: pulumi.Input<number>;
+  /**
+   * How the cluster's data is encrypted: "Provider" (the Console's default), "Software", "Hardware", or "External"
+   * (your own AWS KMS keys, set with a ClusterEncryption resource). Changing it replaces the cluster.
+   */
+  encryption?: pulumi.Input<"Software" | "Hardware" | "Provider" | "External">;
   /** How long `create` waits for the cluster to become Healthy; default 30 minutes. */
   waitTimeoutMinutes?: pulumi.Input<number>;
 }
@@ -69,9 +86,76 @@ export interface ConnectorSecretArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
+export type MemberRole = "admin" | "operationsengineer" | "taskuser" | "analyst" | "developer" | "visitor" | "modeler";
+
+export interface MemberArgs {
+  /** The member's e-mail address: they are invited to the organization. Changing it replaces the member. */
+  email: pulumi.Input<string>;
+  /** Their roles, updated in place. Since 8.8 operationsengineer, taskuser, developer and visitor are no longer recommended. */
+  roles: pulumi.Input<pulumi.Input<MemberRole>[]>;
+  /** Take over a person who is a member already (their roles are then set as declared, and destroy removes them). */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface BackupScheduleArgs {
+  clusterId: pulumi.Input<string>;
+  /** A five-field cron expression in UTC, at most every 15 minutes, e.g. "0 2 * * *" (daily at 02:00). In place. */
+  schedule: pulumi.Input<string>;
+  /** Take over a schedule the cluster has already. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface BackupArgs {
+  clusterId: pulumi.Input<string>;
+  /** Changing it takes a new backup (and deletes this one), e.g. the release about to be deployed. */
+  trigger?: pulumi.Input<string>;
+  /** How long the create waits for the backup to complete; default 60 minutes. */
+  waitTimeoutMinutes?: pulumi.Input<number>;
+}
+
+export interface ExternalMonitoringArgs {
+  clusterId: pulumi.Input<string>;
+  /** Take over external monitoring that is on already. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface MonitoringClientArgs {
+  clusterId: pulumi.Input<string>;
+  /** 1 to 64 letters, digits, dots, dashes or underscores. Changing it replaces the client. */
+  username: pulumi.Input<string>;
+  /** Changing it rotates the password in place, e.g. "2026-q4". */
+  rotation?: pulumi.Input<string>;
+}
+
+export interface SecureConnectivityArgs {
+  clusterId: pulumi.Input<string>;
+  /** AWS account ids or IAM principal ARNs allowed to connect. Changing them replaces the connectivity. */
+  allowedPrincipals: pulumi.Input<pulumi.Input<string>[]>;
+  /** AWS regions to connect from, e.g. "eu-central-1". Changing them replaces the connectivity. */
+  allowedRegions?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Take over secure connectivity that is active already. */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface ClusterEncryptionArgs {
+  /** A cluster created with `encryption: "External"` in an AWS region. */
+  clusterId: pulumi.Input<string>;
+  /** The AWS KMS key ARN of the cluster's region; rotated in place. */
+  primaryKeyArn: pulumi.Input<string>;
+  /** The backup region's key, for a dual-region cluster only (it must differ from the primary). */
+  secondaryKeyArn?: pulumi.Input<string>;
+}
+
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 const assertKeys = <T extends true>(): T | undefined => undefined;
 void assertKeys<SameKeys<ClusterArgs, ClusterInputs>>();
 void assertKeys<SameKeys<ZeebeClientArgs, ZeebeClientInputs>>();
 void assertKeys<SameKeys<IpAllowlistArgs, IpAllowlistInputs>>();
 void assertKeys<SameKeys<ConnectorSecretArgs, ConnectorSecretInputs>>();
+void assertKeys<SameKeys<MemberArgs, MemberInputs>>();
+void assertKeys<SameKeys<BackupScheduleArgs, BackupScheduleInputs>>();
+void assertKeys<SameKeys<BackupArgs, BackupInputs>>();
+void assertKeys<SameKeys<ExternalMonitoringArgs, ExternalMonitoringInputs>>();
+void assertKeys<SameKeys<MonitoringClientArgs, MonitoringClientInputs>>();
+void assertKeys<SameKeys<SecureConnectivityArgs, SecureConnectivityInputs>>();
+void assertKeys<SameKeys<ClusterEncryptionArgs, ClusterEncryptionInputs>>();

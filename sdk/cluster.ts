@@ -3,11 +3,13 @@ import type { ClusterArgs } from "./args";
 import { resourceProps } from "./outputs";
 import clusterShim = require("./shims/cluster");
 
-const CLUSTER_OUTPUTS = ["name", "description", "stageLabel", "region", "plan", "channel", "generation", "autoUpdate", "waitTimeoutMinutes", "status", "regionId", "regionName", "planTypeId", "planTypeName", "channelId", "channelName", "generationId", "generationName", "links", "zeebeAddress"] as const;
+const CLUSTER_OUTPUTS = ["name", "description", "stageLabel", "region", "plan", "channel", "generation", "autoUpdate", "hardwarePackages", "encryption", "waitTimeoutMinutes", "status", "regionId", "regionName", "planTypeId", "planTypeName", "channelId", "channelName", "generationId", "generationName", "links", "zeebeAddress"] as const;
 
 /**
- * A Camunda 8 SaaS cluster. `create` waits until the cluster is Healthy. Name, description and stage label update
- * in place; region, plan, channel and autoUpdate (and generation when autoUpdate is false) replace it.
+ * A Camunda 8 SaaS cluster. `create` waits until the cluster is Healthy (a BYOK cluster: until it waits for the keys
+ * its ClusterEncryption sets). Name, description, stage label and hardware packages update in place; with autoUpdate
+ * false, a newer generation is upgraded to in place (the cluster keeps its uuid); region, plan, channel, autoUpdate,
+ * encryption and an older generation replace it.
  *
  * Read an existing cluster with `Cluster.get(name, clusterId)`.
  */
@@ -22,6 +24,9 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare public readonly channel: pulumi.Output<string>;
   declare public readonly generation: pulumi.Output<string | undefined>;
   declare public readonly autoUpdate: pulumi.Output<boolean>;
+  /** As declared (the API does not return it). */
+  declare public readonly hardwarePackages: pulumi.Output<number | undefined>;
+  declare public readonly encryption: pulumi.Output<string | undefined>;
   declare public readonly regionId: pulumi.Output<string>;
   declare public readonly regionName: pulumi.Output<string>;
   declare public readonly planTypeId: pulumi.Output<string>;

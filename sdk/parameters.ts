@@ -3,24 +3,13 @@
  * These run in the program itself, on every preview and update, so they cost one API request per run; the
  * resources accept names directly and need no lookup.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { createConsoleClient, resolveSettings } from "../provider/api";
 import type { Parameters } from "../provider/schemas/api";
+import { once, programClient } from "./program-client";
 
 export type ClusterParameters = Parameters;
 
-let cached: Promise<Parameters> | undefined;
-
 /** The creation parameters, read with the stack's `camunda:*` config or the CAMUNDA_* environment variables. */
-export function getClusterParameters(): Promise<ClusterParameters> {
-  if (!cached) {
-    // The raw stack config (secrets decrypted), read without the "secret read as plain" warning of Config.get.
-    const settings = resolveSettings((key) => pulumi.runtime.getConfig(`camunda:${key}`), process.env);
-    cached = createConsoleClient(settings).getParameters();
-    cached.catch(() => (cached = undefined));
-  }
-  return cached;
-}
+export const getClusterParameters: () => Promise<ClusterParameters> = once(() => programClient().getParameters());
 
 export interface NamedItem {
   uuid: string;

@@ -6,7 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-type Kind = "cluster" | "zeebeClient" | "ipAllowlist" | "connectorSecret";
+import type { ProviderKind as Kind } from "../provider/resources";
 
 export function shim(kind: Kind): pulumi.dynamic.ResourceProvider {
   return {

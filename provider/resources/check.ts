@@ -11,12 +11,20 @@ export function checkInputs<T>(schema: z.ZodType<T>, resource: string, news: Rec
   currentSettings();
   const v = validate(schema, resource, news);
   if (!v.inputs) return { inputs: news, failures: v.failures };
-  return { inputs: { ...(v.inputs as Record<string, unknown>), ...ownerProps(news) } };
+  return { inputs: { ...v.inputs, ...ownerProps(news) } };
 }
 
-/** Parses inputs in create/update (already checked by the engine); throws the same messages as `check`. */
-export function parseInputs<T>(schema: z.ZodType<T>, resource: string, raw: Record<string, unknown>): T {
+/**
+ * Parses inputs in create and update (checked already, and known: the engine sends no unknown value there) into
+ * fully typed values; throws the messages `check` gives.
+ */
+export function parseInputs<S extends z.ZodType>(schema: S, resource: string, raw: Record<string, unknown>): z.output<S> {
+  const input: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== "__provider" && k !== "__owner" && v !== undefined && v !== null) input[k] = v;
+  }
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
   const v = validate(schema, resource, raw);
-  if (!v.inputs) throw new Error(v.failures.map((f) => f.reason).join("\n"));
-  return v.inputs;
+  throw new Error(v.failures.map((f) => f.reason).join("\n") || `${resource}: an input is not known yet`);
 }

@@ -71,6 +71,8 @@ export interface ForeignEntry {
   id?: string;
   at: number;
   declaration: Record<string, string>;
+  /** A tombstone: the engine recorded the object (it may have been deleted since). */
+  recorded?: boolean;
 }
 
 function canonical(baseUrl: string, kind: string, owner: string, e: JournalEntry): string {
@@ -226,7 +228,7 @@ export class Journal {
     for (const file of listPrivateDir(this.dir, (n) => n.startsWith(`${kind}-`) && n.endsWith(".json"))) {
       const e = parse(readPrivateFile(file));
       if (!e || e.kind !== kind || e.owner === owner || Date.now() - e.at >= MAX_AGE_MS) continue;
-      out.push({ kind: e.kind, owner: e.owner, ...(e.id !== undefined ? { id: e.id } : {}), at: e.at, declaration: e.declaration });
+      out.push({ kind: e.kind, owner: e.owner, ...(e.id !== undefined ? { id: e.id } : {}), at: e.at, declaration: e.declaration, ...(e.recorded ? { recorded: true } : {}) });
     }
     return out;
   }

@@ -104,3 +104,27 @@ export function sameChoice(wanted: unknown, stored: { input?: unknown; uuid?: un
     (typeof stored.name === "string" && w.toLowerCase() === stored.name.toLowerCase())
   );
 }
+
+/** The version numbers in a generation's name ("Camunda 8.8.x" → [8, 8]; "Camunda 8.9.0-alpha2" → [8, 9, 0]). */
+function versionOf(name: string): number[] {
+  const m = /(\d+(?:\.\d+)*)/.exec(name);
+  return m ? m[1].split(".").map(Number) : [];
+}
+
+/**
+ * Whether generation `to` is newer than `from` (by the versions in their names; by their order in the channel's
+ * list when the names carry none): an upgrade the API can make in place.
+ */
+export function isNewerGeneration(channel: Parameters["channels"][number], from: NamedId, to: NamedId): boolean {
+  const a = versionOf(from.name);
+  const b = versionOf(to.name);
+  if (a.length && b.length) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = (b[i] ?? 0) - (a[i] ?? 0);
+      if (d !== 0) return d > 0;
+    }
+    return false;
+  }
+  const ids = channel.allowedGenerations.map((g) => g.uuid);
+  return ids.indexOf(to.uuid) > ids.indexOf(from.uuid);
+}

@@ -7,6 +7,7 @@
  * the same declaration is in flight. The next run of this very resource (same stack, same owner) uses the entry to
  * adopt what its interrupted run created; nothing else ever reads it.
  */
+import { expected } from "../errors";
 import { progress } from "./context";
 import { IN_FLIGHT_MS, type Journal, type JournalEntry } from "./journal";
 
@@ -36,6 +37,11 @@ export interface RecoverableCreate<T> {
   /** The creating request, whose recovery from an ambiguous failure accepts only what `isOurs` accepts. */
   create(isOurs: (id: string) => boolean): Promise<T>;
   idOf(result: T): string;
+  /**
+   * Ids are natural keys (an e-mail, a cluster's id for its schedule) that another resource may use again after the
+   * first was destroyed: another resource's tombstone does not make the id foreign (what exists now still does).
+   */
+  reusableIds?: boolean;
 }
 
 /**
@@ -68,12 +74,16 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     pending = undefined;
   }
   const before = new Set(pending ? pending.before : await spec.snapshot());
+  let recoveringFrom: number | undefined;
   const fingerprint = spec.fingerprint ?? pending?.fingerprint;
   const isOurs = (id: string): boolean => {
     if (before.has(id)) return false;
     if (!ownership) return true;
     const others = ownership.journal.others(kind, ownership.owner);
-    if (others.some((e) => e.id === id)) return false;
+    // A reusable id's tombstone counts only while recovering, for a create recorded after the interrupted intent
+    // (that one is the other resource's); otherwise what exists now decides (`before`, the snapshot).
+    const stale = (e: { recorded?: boolean; at: number }) => spec.reusableIds === true && e.recorded === true && (recoveringFrom === undefined || e.at < recoveringFrom);
+    if (others.some((e) => e.id === id && !stale(e))) return false;
     // Another resource's create of the same declaration is in flight: what appeared may be its own.
     return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && spec.now() - e.at < IN_FLIGHT_MS);
   };
@@ -87,7 +97,9 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     });
 
   if (pending) {
+    recoveringFrom = pending.at;
     const found = await spec.recover(pending, isOurs);
+    recoveringFrom = undefined;
     if (found !== undefined) {
       journalled(spec.idOf(found), pending.at);
       return { result: found, recovered: true };
@@ -107,4 +119,56 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
   }
   journalled(spec.idOf(result), at);
   return { result, recovered: false };
+}
+
+/**
+ * The create of a cluster's singleton (its backup schedule, external monitoring, secure connectivity): journalled
+ * like any create, and never taking over one that existed before unless `adoptExisting` says so. Returns whether an
+ * existing one was adopted.
+ */
+export async function createSingleton(spec: {
+  kind: string;
+  ownership: Ownership | undefined;
+  /** The journal id, e.g. `<clusterId>` (the declaration is `{ key }`). */
+  key: string;
+  /** "the backup schedule of cluster <id>" */
+  what: string;
+  adoptExisting: boolean;
+  now(): number;
+  exists(): Promise<boolean>;
+  create(): Promise<void>;
+}): Promise<{ adopted: boolean; recovered: boolean }> {
+  let existed = false;
+  const { result, recovered } = await recoverableCreate<{ adopted: boolean }>({
+    kind: spec.kind,
+    ownership: spec.ownership,
+    declaration: { key: spec.key },
+    now: spec.now,
+    reusableIds: true,
+    snapshot: async () => ((existed = await spec.exists()) ? [spec.key] : []),
+    // An interrupted run of this resource made it when it exists now and did not before that run's intent — and, for
+    // an intent without an id, appeared within the time that create could take (later, it is someone else's).
+    recover: async (pending, isOurs) => {
+      if (pending.id === undefined && spec.now() - pending.at > INTENT_WINDOW_MS) return undefined;
+      return isOurs(spec.key) && (await spec.exists()) ? { adopted: false } : undefined;
+    },
+    create: async (isOurs) => {
+      const foreign = existed || !isOurs(spec.key);
+      if (foreign && !spec.adoptExisting) {
+        throw expected(
+          new Error(
+            `${spec.what} exists already and this resource did not create it: set \`adoptExisting: true\` to take it over ` +
+              "(it is then changed as declared, and removed with the resource), or remove it in the Console first",
+          ),
+        );
+      }
+      await spec.create();
+      return { adopted: foreign };
+    },
+    idOf: () => spec.key,
+  });
+  // What the interrupted run made is made as declared now (it may have declared otherwise).
+  if (recovered) await spec.create();
+  if (result.adopted) progress(`${spec.what} existed and is adopted (adoptExisting: true): it is now as declared, and destroying the resource removes it`);
+  return { adopted: result.adopted, recovered };
 }

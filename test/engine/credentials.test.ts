@@ -47,7 +47,7 @@ describe("credential rotation", () => {
       await s.setConfig("camunda:clientSecret", "team-b-secret-2e7a", true);
 
       const refused = await failure(s.refresh(), s);
-      expect(refused).toMatch(/refresh and destroy use the camunda:\* configuration recorded at the last `pulumi up`/);
+      expect(refused).toMatch(/If the credentials were rotated in the stack config since the last `pulumi up`: refresh and destroy use the camunda:\* configuration recorded then/);
       expect(refused).toMatch(/run `pulumi refresh --run-program` \(or `pulumi destroy --run-program`\)/);
       expect(refused).not.toContain("team-a-secret-9c1d");
 

@@ -99,3 +99,41 @@ it("names the missing scope of a 401 for a fresh token, with one token request",
     providers.connectorSecret.configure({ config: { get: () => undefined } });
   }
 });
+
+it("fails the create of a client granted none of its declared scopes (8.7+ clusters), leaving no client behind; reports the withheld ones of a partial grant", async () => {
+  emu.setProfiles(["clientScopesDropped"]);
+  const c = await providers.cluster.create({ name: "m", region: REGION, plan: "Trial Cluster", __owner: owner("m") });
+  const ins = { clusterId: c.id, name: "ops", permissions: ["Operate", "Tasklist"], __owner: JSON.stringify(["proj", "dev", "ZeebeClient", "ops"]) };
+  await expect(providers.zeebeClient.create(ins)).rejects.toThrow(/granted none of the requested permissions \(Operate, Tasklist\).*cluster's own Identity/);
+  expect(emu.state().clients[c.id] ?? []).toEqual([]);
+  const lines: string[] = [];
+  const log = jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+  try {
+    const made = await providers.zeebeClient.create({ ...ins, name: "mixed", permissions: ["Zeebe", "Operate"], __owner: JSON.stringify(["proj", "dev", "ZeebeClient", "mixed"]) });
+    expect(made.outs.permissions).toEqual(["Zeebe"]);
+    expect((made.outs.env as Record<string, string>).CAMUNDA_CREDENTIALS_SCOPES).toBe("Zeebe");
+  } finally {
+    log.mockRestore();
+  }
+  expect(lines.join("\n")).toMatch(/granted Zeebe of the requested Zeebe, Operate: .*Operate access is managed/);
+});
+
+it("creates a BYOK cluster without waiting for its keys, and the ClusterEncryption that sets them waits until it is Healthy", async () => {
+  emu.setProfiles(["clusterLifecycle"]);
+  const ins = { name: "byok-keys", region: "Frankfurt, Europe (eu-central-1)", plan: "Trial Cluster", encryption: "External", __owner: owner("byok-keys") };
+  const cluster = await providers.cluster.create(ins);
+  expect(["Creating", "WaitingForInput"]).toContain(cluster.outs.status);
+  // Its next diff has nothing to wait for: the keys are the ClusterEncryption's.
+  expect((await providers.cluster.diff(cluster.id, cluster.outs, (await providers.cluster.check(ins, ins)).inputs)).changes).toBe(false);
+  // Provisioned, it waits for its keys.
+  await new Promise((r) => setTimeout(r, 900));
+  expect(emu.state().clusters[0]).toMatchObject({ status: { ready: "WaitingForInput" }, encryption: { status: "ExternalEncryptionKeyNotSupplied" } });
+  const key = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const enc = await providers.clusterEncryption.create({ clusterId: cluster.id, primaryKeyArn: key, __owner: JSON.stringify(["proj", "dev", "ClusterEncryption", "k"]) });
+  expect(enc.outs.status).toBe("Ready");
+  expect(emu.state().clusters[0]).toMatchObject({ status: { ready: "Healthy" }, encryption: { type: "External", status: "Ready" } });
+  // A key of another region fails at preview, naming both regions.
+  const wrong = { clusterId: cluster.id, primaryKeyArn: key.replace(/eu-central-1/, "us-east-1"), __owner: JSON.stringify(["proj", "dev", "ClusterEncryption", "k"]) };
+  const checked = await providers.clusterEncryption.check({}, wrong);
+  expect(checked.failures?.map((f) => f.reason).join("\n")).toMatch(/the key is in us-east-1, the cluster in eu-central-1/);
+});

@@ -1,0 +1,91 @@
+/**
+ * `camunda.Backup`: an on-demand backup of a cluster, kept as long as the resource lives (e.g. taken before an
+ * upgrade); `trigger` changed takes a new one (replacing this one). The create waits until the backup is complete. The
+ * create is journalled: a backup an interrupted run took is adopted, never one that existed before. Restoring a backup
+ * is a one-shot operation, not desired state: `restoreBackup` of `pulumi-camunda/provider`. Id: `<clusterId>/<backupId>`.
+ */
+import type { Backup } from "../schemas/api";
+import { consoleClient, progress } from "./context";
+import { backupInputsSchema } from "./inputs";
+import { defineResource } from "./lifecycle";
+import { invalidateCluster } from "./read-cache";
+import { INTENT_WINDOW_MS, recoverableCreate } from "./recovery";
+
+export function parseBackupId(id: string): { clusterId: string; backupId: string } {
+  const i = id.indexOf("/");
+  if (i <= 0 || i === id.length - 1) throw new Error(`Backup id ${JSON.stringify(id)} is not of the form <clusterId>/<backupId>`);
+  return { clusterId: id.slice(0, i), backupId: id.slice(i + 1) };
+}
+
+const POLL_MS = Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
+const failed = (b: Backup) => /fail|error/i.test(b.status ?? "");
+// A failed backup may carry a completion time too: failure is looked at first.
+const complete = (b: Backup) => !failed(b) && (/complete/i.test(b.status ?? "") || Boolean(b.completed));
+
+function outputsOf(clusterId: string, b: Backup, declared: Record<string, unknown>) {
+  return { ...declared, clusterId, backupId: b.uuid, backupName: b.name ?? "", status: b.status ?? "", created: b.created ?? "", completed: b.completed ?? "" };
+}
+
+async function waitComplete(clusterId: string, backup: Backup, minutes: number): Promise<Backup> {
+  const deadline = Date.now() + minutes * 60_000;
+  for (let b = backup; ; ) {
+    if (failed(b)) throw new Error(`Backup ${b.uuid} of cluster ${clusterId} failed (${b.status})`);
+    if (complete(b)) return b;
+    if (Date.now() > deadline) throw new Error(`Backup ${b.uuid} of cluster ${clusterId} is still ${b.status} after ${minutes} minutes; it is kept, run \`pulumi up\` again to go on waiting`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    b = (await consoleClient().listBackups(clusterId)).find((x) => x.uuid === b.uuid) ?? b;
+  }
+}
+
+export const backupProvider = defineResource({
+  type: "Backup",
+  kind: "backup",
+  journalId: (id) => parseBackupId(id).backupId,
+  inputs: backupInputsSchema,
+  replaceOn: ["clusterId", "trigger"],
+  create: async (ins, { ownership }) => {
+    const client = consoleClient();
+    const created = (b: Backup) => Date.parse(b.created ?? "");
+    const { result } = await recoverableCreate<Backup>({
+      kind: "backup",
+      ownership,
+      declaration: { clusterId: ins.clusterId, trigger: ins.trigger ?? "" },
+      now: () => client.serverNow(),
+      snapshot: async () => (await client.listBackups(ins.clusterId)).map((b) => b.uuid),
+      // A backup the interrupted run took: one that did not exist before, taken within the time its create could take.
+      recover: async (pending, isOurs) => {
+        const mine = (await client.listBackups(ins.clusterId)).filter(
+          (b) => isOurs(b.uuid) && (pending.id ? b.uuid === pending.id : created(b) >= pending.at - 5_000 && created(b) <= pending.at + INTENT_WINDOW_MS),
+        );
+        return mine.length === 1 ? mine[0] : undefined;
+      },
+      create: async (isOurs) => {
+        const since = client.serverNow();
+        try {
+          return await client.createBackup(ins.clusterId);
+        } catch (err) {
+          // No blind replay: after a lost answer, the one backup that appeared since is this call's.
+          const mine = (await client.listBackups(ins.clusterId)).filter((b) => isOurs(b.uuid) && created(b) >= since - 5_000);
+          if (mine.length === 1) return mine[0];
+          throw err;
+        }
+      },
+      idOf: (b) => b.uuid,
+    });
+    progress(`backup ${result.uuid} of cluster ${ins.clusterId} taken; waiting until it is complete`);
+    invalidateCluster(ins.clusterId);
+    const done = await waitComplete(ins.clusterId, result, ins.waitTimeoutMinutes);
+    return { id: `${ins.clusterId}/${done.uuid}`, outs: outputsOf(ins.clusterId, done, ins) };
+  },
+  read: async (id, props) => {
+    const { clusterId, backupId } = parseBackupId(id);
+    const b = (await consoleClient().listBackups(clusterId)).find((x) => x.uuid === backupId);
+    const declared = { ...(props.trigger !== undefined ? { trigger: props.trigger } : {}), waitTimeoutMinutes: props.waitTimeoutMinutes ?? 60 };
+    return b ? outputsOf(clusterId, b, declared) : undefined;
+  },
+  update: async (_id, olds, ins) => ({ ...olds, ...ins }), // waitTimeoutMinutes only: recorded
+  delete: async (id) => {
+    const { clusterId, backupId } = parseBackupId(id);
+    await consoleClient().deleteBackup(clusterId, backupId);
+  },
+});

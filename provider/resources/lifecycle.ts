@@ -1,0 +1,193 @@
+/**
+ * The one lifecycle of every resource. A resource is a short declarative spec — its input schema, which inputs
+ * replace it and which it updates in place, how it claims objects within one program, how it is journalled for crash
+ * recovery, and its API calls — and `defineResource` turns it into the dynamic provider Pulumi calls:
+ *
+ * - `check`: the settings, the inputs (an unknown value is accepted at any depth, at preview), one program's claims,
+ *   further checks against the API (only for changed, known inputs); the hidden owner key kept.
+ * - `diff`: the declared inputs against the declared fields recorded in the outputs, field by field (an unknown value
+ *   is a change); replacements and in-place updates as the spec says.
+ * - `create` / `update`: the inputs parsed with the schema — fully typed, known values, no casts — the outputs with
+ *   the owner key; creates journalled through `recoverableCreate` when the spec says how.
+ * - `read`: not-found (and a short grace for eventual consistency) means gone; the refreshed inputs are recorded, so
+ *   that `preview --diff` names each drifted field.
+ * - `delete`: not-found means done; an object another resource of this program claimed in this run (it moved there)
+ *   is kept. Every method forgets the create journal's entry once the engine shows it
+ *   recorded the object.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { z } from "zod";
+import { checkInputs, parseInputs } from "./check";
+import { configure, progress } from "./context";
+import { ignoreNotFound, isNotFound } from "./errors";
+import { isUnknown, type CheckFailure } from "./inputs";
+import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
+import type { Ownership } from "./recovery";
+
+export type Props = Record<string, unknown>;
+
+/** Whether `value` is unknown (the preview's placeholder) anywhere inside. */
+export function hasUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknown);
+  return false;
+}
+
+/** Deep equality of two input values, `undefined` and a missing key alike. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameValue((a as Props)[k], (b as Props)[k]));
+  }
+  return false;
+}
+
+/** An object one resource of a program manages: two resources claiming one fail the preview. */
+export interface Claim {
+  key: string;
+  property: string;
+  what: string;
+  fix: string;
+}
+
+export interface CreateContext {
+  /** The resource's owner and create journal (undefined: no owner, or no usable journal folder). */
+  ownership: Ownership | undefined;
+  /** The raw inputs (with the hidden owner key). */
+  raw: Props;
+}
+
+export interface DiffMore {
+  replaces?: string[];
+  updates?: string[];
+}
+
+export interface ResourceSpec<S extends z.ZodObject, Out extends Props> {
+  /** The SDK type name ("Cluster"): messages, claims. */
+  type: string;
+  /** The journal and claim kind ("cluster"). */
+  kind: string;
+  /** The id the create journal records for a resource id (default: the id itself). */
+  journalId?: (id: string) => string;
+  inputs: S;
+  /** Inputs whose change replaces the object. */
+  replaceOn: readonly (keyof z.infer<S>)[];
+  /** Whether a replacement deletes the old object first (names unique in a cluster). Default false. */
+  deleteBeforeReplace?: (olds: Props, news: Props) => boolean;
+  /** How a new input value compares with the recorded one (default: deep equality). */
+  same?: { [K in keyof z.infer<S>]?: (news: unknown, olds: Props) => boolean };
+  /** The declared inputs as the outputs record them (default: the outputs' input keys), for drift naming. */
+  declared?(outs: Props): Props;
+  /** Further changes only the resource knows of (a cluster still to wait for, an upgrade that cannot be done in place). */
+  diffMore?(olds: Props, news: Props): Promise<DiffMore> | DiffMore;
+  /** The objects the resource manages, once its inputs are known (for one program's claims). */
+  claims?(inputs: z.infer<S>): Claim[];
+  /**
+   * The claimed object is the API object itself (a secret, a member, a cluster's schedule, not a client with an id of
+   * its own): when another resource of this program claims it in this run, `delete` keeps it.
+   */
+  keepWhenClaimed?: boolean;
+  /** Checks against the API (e.g. names of regions), run only with known inputs. */
+  checkMore?(inputs: z.infer<S>, olds: Props): Promise<CheckFailure[]>;
+  create(inputs: z.infer<S>, ctx: CreateContext): Promise<{ id: string; outs: Out }>;
+  /** The object as it is now, or undefined when it is gone. */
+  read(id: string, props: Props): Promise<Props | undefined>;
+  /** In-place changes; without it every change replaces (then `replaceOn` should list every input). */
+  update?(id: string, olds: Props, inputs: z.infer<S>): Promise<Props>;
+  delete(id: string, props: Props): Promise<void>;
+}
+
+/** The dynamic provider of a resource spec. */
+export function defineResource<S extends z.ZodObject, Out extends Props>(spec: ResourceSpec<S, Out>) {
+  const keys = Object.keys(spec.inputs.shape) as (keyof z.infer<S> & string)[];
+  const withOwner = (outs: Props, props: Props): Props => ({ ...outs, ...ownerProps(props) });
+  const forget = (id: string, props: Props) => recorded(spec.kind, spec.journalId ? spec.journalId(id) : id, props);
+  /** The claims of the inputs recorded in a resource's outputs (none when they do not parse). */
+  const claimsOf = (props: Props): Claim[] => {
+    if (!spec.claims || !spec.keepWhenClaimed) return [];
+    const recordedInputs = spec.declared ? spec.declared(props) : props;
+    const picked = Object.fromEntries(keys.filter((k) => recordedInputs[k] !== undefined).map((k) => [k, recordedInputs[k]]));
+    const r = spec.inputs.safeParse(picked);
+    return r.success ? spec.claims(r.data) : [];
+  };
+
+  return {
+    async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+      configure(req);
+    },
+
+    async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+      const checked = checkInputs(spec.inputs, spec.type, news);
+      if (checked.failures?.length || hasUnknown(checked.inputs)) return checked;
+      const inputs = parseInputs(spec.inputs, spec.type, news);
+      const failures: CheckFailure[] = [];
+      for (const c of spec.claims?.(inputs) ?? []) {
+        const conflict = claim(c.key, ownerOf(news), c.property, c.what, c.fix);
+        if (conflict) failures.push(conflict);
+      }
+      if (!failures.length && spec.checkMore) failures.push(...(await spec.checkMore(inputs, olds)));
+      return failures.length ? { inputs: news, failures } : checked;
+    },
+
+    async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+      forget(id, olds);
+      const replaces: string[] = [];
+      const updates: string[] = [];
+      for (const key of keys) {
+        const same = spec.same?.[key];
+        const unchanged = !hasUnknown(news[key]) && (same ? same(news[key], olds) : sameValue(news[key], olds[key]));
+        if (!unchanged) (spec.replaceOn.includes(key) ? replaces : updates).push(key);
+      }
+      const more = (await spec.diffMore?.(olds, news)) ?? {};
+      replaces.push(...(more.replaces ?? []));
+      updates.push(...(more.updates ?? []));
+      return {
+        changes: replaces.length > 0 || updates.length > 0,
+        replaces,
+        deleteBeforeReplace: spec.deleteBeforeReplace?.(olds, news) ?? false,
+      };
+    },
+
+    async create(raw: Props): Promise<dynamic.CreateResult> {
+      const inputs = parseInputs(spec.inputs, spec.type, raw);
+      const { id, outs } = await spec.create(inputs, { ownership: ownershipOf(raw), raw });
+      return { id, outs: withOwner(outs, raw) };
+    },
+
+    async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+      forget(id, props);
+      let outs: Props | undefined;
+      try {
+        outs = await spec.read(id, props);
+      } catch (err) {
+        if (isNotFound(err)) return {};
+        throw err;
+      }
+      if (!outs) return {};
+      const all = withOwner(outs, props);
+      const inputs = refreshedInputs(spec.inputs, spec.declared ? spec.declared(all) : all, props);
+      return { id, props: all, ...(inputs ? { inputs } : {}) };
+    },
+
+    async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+      forget(id, olds);
+      if (!spec.update) throw new Error(`${spec.type} cannot be updated in place`);
+      const inputs = parseInputs(spec.inputs, spec.type, news);
+      return { outs: withOwner(await spec.update(id, olds, inputs), news) };
+    },
+
+    async delete(id: string, props: Props): Promise<void> {
+      forget(id, props);
+      // The object moved to another resource of this program in this run (declared there before this one is
+      // deleted): deleting it would undo that one's.
+      for (const c of claimsOf(props)) {
+        const successor = claimedByOther(c.key, ownerOf(props));
+        if (successor) return progress(`${c.what} is now managed by ${ownerLabel(successor)}: it is kept`);
+      }
+      await ignoreNotFound(() => spec.delete(id, props));
+    },
+  };
+}
