@@ -23,7 +23,7 @@ import {
   type Stats,
   type TokenRateLimit,
 } from "./types";
-import { clusterView } from "./views";
+import { backupProgress, clusterView } from "./views";
 
 export * from "./types";
 export { PROFILES, PROFILE_NAMES, DEFAULT_PROFILES, LIVE_PROFILES, type ProfileName, type ProfileSelection, type ProfileTuning } from "./profiles";
@@ -121,19 +121,20 @@ class RunningEmulator implements Emulator {
         clusters.map((c) => [
           c.uuid,
           c.backups.map((b) => {
-            const done = Date.now() >= b.completeAt;
+            const { status, completed } = backupProgress(b);
             return {
               uuid: b.uuid,
               name: b.name,
               created: new Date(b.createdAt).toISOString(),
-              completed: done ? new Date(b.completeAt).toISOString() : "",
-              status: done ? "Complete" : "In progress",
+              completed,
+              status,
               generationUuid: b.generationUuid,
               generationName: b.generationName,
             };
           }),
         ]),
       ),
+      encryptionKeys: Object.fromEntries(clusters.filter((c) => c.encryptionKeys).map((c) => [c.uuid, { ...c.encryptionKeys! }])),
       backupSchedules: Object.fromEntries(
         clusters.filter((c) => c.backupSchedule !== undefined).map((c) => [c.uuid, c.backupSchedule as string]),
       ),
@@ -183,8 +184,8 @@ class RunningEmulator implements Emulator {
     this.st.setClusterStatus(clusterId, "Healthy");
   }
 
-  failBackups(clusterId: string): void {
-    this.st.failBackups(clusterId);
+  failBackups(clusterId: string, fail = true): void {
+    this.st.failBackups(clusterId, fail);
   }
 
   setClusterStatus(clusterId: string, status: ClusterStatus): void {

@@ -520,9 +520,9 @@ export class EmulatorState {
     return backup;
   }
 
-  /** Backups of the cluster taken from now on end Failed. */
-  failBackups(clusterId: string): void {
-    this.getCluster(clusterId).backupsFail = true;
+  /** Backups of the cluster taken from now on end Failed (or, with `fail` false, complete again). */
+  failBackups(clusterId: string, fail = true): void {
+    this.getCluster(clusterId).backupsFail = fail;
     this.changed();
   }
 

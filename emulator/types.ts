@@ -203,6 +203,8 @@ export interface EmulatorStateSnapshot {
   secrets: Record<string, Record<string, string>>;
   backups: Record<string, BackupSnapshot[]>;
   backupSchedules: Record<string, string>;
+  /** The customer-managed keys of BYOK clusters (the API never shows them). */
+  encryptionKeys: Record<string, { primary: string; secondary?: string }>;
   members: MemberSnapshot[];
   /** Console API credentials (without their secrets). */
   credentials: { clientId: string; scopes: Scope[] }[];
@@ -240,8 +242,8 @@ export interface Emulator {
   setProfiles(selection: ProfileSelection | readonly string[]): void;
   setClusterHealthy(clusterId: string): void;
   setClusterStatus(clusterId: string, status: ClusterStatus): void;
-  /** Backups of the cluster taken from now on end Failed (with a completion time). */
-  failBackups(clusterId: string): void;
+  /** Backups of the cluster taken from now on end Failed, with a completion time (`fail` false: they complete again). */
+  failBackups(clusterId: string, fail?: boolean): void;
   // Out-of-band changes (as if made in the Console UI). Each throws when the cluster does not exist;
   // the delete helpers return false when the item does not exist.
   deleteCluster(clusterId: string): boolean;

@@ -138,15 +138,20 @@ export function connectionDetailsView(c: ClusterRecord, client: ClientRecord): R
   };
 }
 
+/** A backup's status and completion time now. */
+export function backupProgress(b: BackupRecord): { status: string; completed: string } {
+  const done = Date.now() >= b.completeAt;
+  return { status: !done ? "In progress" : b.fails ? "Failed" : "Complete", completed: done ? new Date(b.completeAt).toISOString() : "" };
+}
+
 /** `BackupDto`. */
 export function backupView(b: BackupRecord): Record<string, unknown> {
-  const done = Date.now() >= b.completeAt;
-  const status = !done ? "In progress" : b.fails ? "Failed" : "Complete";
+  const { status, completed } = backupProgress(b);
   return {
     uuid: b.uuid,
     name: b.name,
     created: new Date(b.createdAt).toISOString(),
-    completed: done ? new Date(b.completeAt).toISOString() : "",
+    completed,
     status,
     zeebeStatus: status,
     tasklistStatus: status,

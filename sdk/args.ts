@@ -144,6 +144,11 @@ export interface ClusterEncryptionArgs {
   primaryKeyArn: pulumi.Input<string>;
   /** The backup region's key, for a dual-region cluster only (it must differ from the primary). */
   secondaryKeyArn?: pulumi.Input<string>;
+  /**
+   * Keys someone else supplied already (the cluster is no longer waiting for them) are taken over, and rotated to the
+   * declared ones, only with `true`; otherwise the create fails and leaves them. Default false.
+   */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;

@@ -86,13 +86,24 @@ export interface ConsoleClientStats {
   recoveries: number;
 }
 
-type RetryMode = "idempotent" | "secret-write" | "none";
+/**
+ * How a request is retried: `idempotent` on network errors, 412, 429 and 5xx; `secret-write` also on 409;
+ * `refused` only when the service said it did not apply it (412 not ready, 429 rate limit), for a request that must
+ * never be replayed blindly (an upgrade moves a cluster one generation further each time); `none` never.
+ */
+type RetryMode = "idempotent" | "secret-write" | "refused" | "none";
 
 const RETRYABLE_STATUS = new Set([412, 429, 500, 502, 503, 504]);
 /** The looks after an ambiguous create (see `lookAgain`). */
 const CONSISTENCY_GRACE_MS = [1000, 2000];
 /** A token younger than this that gets a 401 was not expired (see `exchange`). */
 const FRESH_TOKEN_MS = 60_000;
+
+/** A monitoring client's password is redacted from every message from now on. */
+function rememberPassword(c: MonitoringClient): MonitoringClient {
+  if (c.password) rememberSecret(c.password);
+  return c;
+}
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = h[name];
@@ -110,6 +121,14 @@ function retryAfterMs(value: string | undefined): number | undefined {
 /** A failure worth trying again (after checking for the object, for creates). */
 export function isTransient(err: unknown): boolean {
   return err instanceof CamundaApiError && (err.status === 0 || RETRYABLE_STATUS.has(err.status) || err.status === 409);
+}
+
+/**
+ * Whether a failed request may have been applied all the same: no answer (a dropped connection, a timeout) or a 5xx.
+ * A 4xx (412, 429 included) is the service's refusal: nothing was done.
+ */
+export function isAmbiguous(err: unknown): boolean {
+  return err instanceof CamundaApiError && (err.status === 0 || err.status >= 500);
 }
 
 const enc = encodeURIComponent;
@@ -263,7 +282,8 @@ export class ConsoleClient {
         return (await this.exchange(method, path, body)).text;
       } catch (err) {
         if (!(err instanceof CamundaApiError) || retry === "none") throw err;
-        const retryable = err.status === 0 || RETRYABLE_STATUS.has(err.status) || (retry === "secret-write" && err.status === 409);
+        const retryable =
+          retry === "refused" ? err.status === 412 || err.status === 429 : err.status === 0 || RETRYABLE_STATUS.has(err.status) || (retry === "secret-write" && err.status === 409);
         if (!retryable || attempt + 1 >= this.retry.maxAttempts) throw err;
         const wait = this.delay(attempt, err.retryAfterSeconds === undefined ? undefined : err.retryAfterSeconds * 1000);
         if (Date.now() - started + wait > this.retry.maxTotalMs) throw err;
@@ -405,7 +425,8 @@ export class ConsoleClient {
 
   /** Upgrades the cluster to the next generation available (`GenerationUpgradeForClusterDto`). */
   upgradeCluster(clusterId: string): Promise<GenerationUpgrade> {
-    return this.json("PUT", `/clusters/${enc(clusterId)}/upgrade`, generationUpgradeSchema, "idempotent");
+    // Each PUT moves the cluster one generation on: a lost answer is never replayed (see cluster-state.ts `upgradeTo`).
+    return this.json("PUT", `/clusters/${enc(clusterId)}/upgrade`, generationUpgradeSchema, "refused");
   }
 
   wakeCluster(clusterId: string): Promise<void> {
@@ -594,7 +615,8 @@ export class ConsoleClient {
   }
 
   createBackup(clusterId: string): Promise<Backup> {
-    return this.json("POST", `/clusters/${enc(clusterId)}/backups`, backupSchema, "none");
+    // Refusals are retried; after an ambiguous failure the caller looks for the backup (backup.ts).
+    return this.json("POST", `/clusters/${enc(clusterId)}/backups`, backupSchema, "refused");
   }
 
   deleteBackup(clusterId: string, backupId: string): Promise<void> {
@@ -649,12 +671,14 @@ export class ConsoleClient {
   }
 
   /** Creates a monitoring client (its password only in this answer; no blind replay: see the MonitoringClient resource). */
-  createMonitoringClient(clusterId: string, username: string): Promise<MonitoringClient> {
-    return this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients`, monitoringClientSchema, "none", { username });
+  async createMonitoringClient(clusterId: string, username: string): Promise<MonitoringClient> {
+    // Refusals are retried; after an ambiguous failure the caller looks for the client (monitoring.ts).
+    return rememberPassword(await this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients`, monitoringClientSchema, "refused", { username }));
   }
 
-  rotateMonitoringClient(clusterId: string, clientUuid: string): Promise<MonitoringClient> {
-    return this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients/${enc(clientUuid)}/rotate`, monitoringClientSchema, "none");
+  /** A new password; replaying it is harmless (the last answer's password is the valid one). */
+  async rotateMonitoringClient(clusterId: string, clientUuid: string): Promise<MonitoringClient> {
+    return rememberPassword(await this.json("POST", `/clusters/${enc(clusterId)}/monitoring/clients/${enc(clientUuid)}/rotate`, monitoringClientSchema, "idempotent"));
   }
 
   deleteMonitoringClient(clusterId: string, clientUuid: string): Promise<void> {

@@ -1,11 +1,14 @@
 /**
  * `camunda.Backup`: an on-demand backup of a cluster, kept as long as the resource lives (e.g. taken before an
  * upgrade); `trigger` changed takes a new one (replacing this one). The create waits until the backup is complete. The
- * create is journalled: a backup an interrupted run took is adopted, never one that existed before. Restoring a backup
+ * create is journalled: a backup an interrupted run took is adopted, never one that existed before; a backup that ends
+Failed is removed and the create fails (the next `up` takes a new one). Restoring a backup
  * is a one-shot operation, not desired state: `restoreBackup` of `pulumi-camunda/provider`. Id: `<clusterId>/<backupId>`.
  */
+import { isAmbiguous } from "../http/console-client";
 import type { Backup } from "../schemas/api";
 import { consoleClient, progress } from "./context";
+import { ignoreNotFound } from "./errors";
 import { backupInputsSchema } from "./inputs";
 import { defineResource } from "./lifecycle";
 import { invalidateCluster } from "./read-cache";
@@ -26,10 +29,17 @@ function outputsOf(clusterId: string, b: Backup, declared: Record<string, unknow
   return { ...declared, clusterId, backupId: b.uuid, backupName: b.name ?? "", status: b.status ?? "", created: b.created ?? "", completed: b.completed ?? "" };
 }
 
+/** A backup of this resource ended Failed. */
+class BackupFailed extends Error {}
+
 async function waitComplete(clusterId: string, backup: Backup, minutes: number): Promise<Backup> {
   const deadline = Date.now() + minutes * 60_000;
   for (let b = backup; ; ) {
-    if (failed(b)) throw new Error(`Backup ${b.uuid} of cluster ${clusterId} failed (${b.status})`);
+    if (failed(b)) {
+      // This resource's own backup, of no use: removed, so that nothing is left behind and the next up takes another.
+      await ignoreNotFound(() => consoleClient().deleteBackup(clusterId, b.uuid)).catch(() => undefined);
+      throw new BackupFailed(`Backup ${b.uuid} of cluster ${clusterId} failed (${b.status}); it was removed: run \`pulumi up\` again to take a new one`);
+    }
     if (complete(b)) return b;
     if (Date.now() > deadline) throw new Error(`Backup ${b.uuid} of cluster ${clusterId} is still ${b.status} after ${minutes} minutes; it is kept, run \`pulumi up\` again to go on waiting`);
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -57,14 +67,21 @@ export const backupProvider = defineResource({
         const mine = (await client.listBackups(ins.clusterId)).filter(
           (b) => isOurs(b.uuid) && (pending.id ? b.uuid === pending.id : created(b) >= pending.at - 5_000 && created(b) <= pending.at + INTENT_WINDOW_MS),
         );
-        return mine.length === 1 ? mine[0] : undefined;
+        if (mine.length !== 1) return undefined;
+        if (!failed(mine[0])) return mine[0];
+        // That run's backup failed since: removed (it is this resource's), and a new one is taken.
+        await ignoreNotFound(() => client.deleteBackup(ins.clusterId, mine[0].uuid)).catch(() => undefined);
+        return undefined;
       },
       create: async (isOurs) => {
         const since = client.serverNow();
         try {
           return await client.createBackup(ins.clusterId);
         } catch (err) {
-          // No blind replay: after a lost answer, the one backup that appeared since is this call's.
+          // A refusal (4xx, 429 after its retries) took none: nothing to look for, and a backup taken meanwhile (the
+          // schedule's, a colleague's) is not this call's. No blind replay: after a lost answer, the one backup that
+          // appeared since is this call's.
+          if (!isAmbiguous(err)) throw err;
           const mine = (await client.listBackups(ins.clusterId)).filter((b) => isOurs(b.uuid) && created(b) >= since - 5_000);
           if (mine.length === 1) return mine[0];
           throw err;
@@ -74,7 +91,11 @@ export const backupProvider = defineResource({
     });
     progress(`backup ${result.uuid} of cluster ${ins.clusterId} taken; waiting until it is complete`);
     invalidateCluster(ins.clusterId);
-    const done = await waitComplete(ins.clusterId, result, ins.waitTimeoutMinutes);
+    const done = await waitComplete(ins.clusterId, result, ins.waitTimeoutMinutes).catch((err: unknown) => {
+      // Failed (and removed): no later run may adopt it. Still in progress: the next up adopts it and goes on waiting.
+      if (err instanceof BackupFailed) ownership?.journal.clear("backup", ownership.owner);
+      throw err;
+    });
     return { id: `${ins.clusterId}/${done.uuid}`, outs: outputsOf(ins.clusterId, done, ins) };
   },
   read: async (id, props) => {

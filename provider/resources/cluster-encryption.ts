@@ -2,16 +2,18 @@
  * `camunda.ClusterEncryption`: the customer-managed AWS KMS keys of a BYOK cluster (created with
  * `encryption: "External"`), set and rotated in place (PUT …/encryption). The document's preconditions are checked at
  * preview: the cluster is External and on AWS, the key ARNs' regions are the cluster's primary (and backup) regions, a
- * secondary key exactly for dual-region clusters. The API cannot remove the keys: destroying the resource leaves them
- * (said so). Id: the cluster's uuid.
+ * secondary key exactly for dual-region clusters. Keys someone else supplied already are taken over only with
+ * `adoptExisting: true`. The API cannot remove the keys: destroying the resource leaves them (said so). Id: the
+ * cluster's uuid.
  */
 import { expected } from "../errors";
 import type { Cluster } from "../schemas/api";
-import { encryptionStatusOf, readClusterCached, waitUntilHealthy, waitsForKeys } from "./cluster-state";
+import { encryptionStatusOf, readClusterCached, statusOf as clusterStatusOf, waitUntilHealthy, waitsForKeys } from "./cluster-state";
 import { consoleClient, progress } from "./context";
 import { KMS_KEY_ARN, clusterEncryptionInputsSchema, type CheckFailure, type ClusterEncryptionInputs } from "./inputs";
 import { defineResource } from "./lifecycle";
 import { loadParameters } from "./parameters";
+import { createSingleton } from "./recovery";
 import { invalidateCluster } from "./read-cache";
 
 /** A region's cloud code from its name, e.g. "Frankfurt, Europe (eu-central-1)" → "eu-central-1". */
@@ -37,6 +39,16 @@ async function preconditions(c: Cluster, ins: ClusterEncryptionInputs): Promise<
   return out;
 }
 
+/**
+ * Whether someone supplied the cluster's keys already: its encryption status says so, or, where the API reports none,
+ * the cluster is past waiting for them (a BYOK cluster becomes Healthy only with its keys).
+ */
+function keysSupplied(c: Cluster): boolean {
+  const status = encryptionStatusOf(c);
+  if (status !== undefined) return status !== "ExternalEncryptionKeyNotSupplied";
+  return !["Creating", "WaitingForInput"].includes(clusterStatusOf(c));
+}
+
 /** How long the keys' create or rotation waits for the cluster to be Healthy with them. */
 const WAIT_MINUTES = 30;
 
@@ -56,12 +68,27 @@ export const clusterEncryptionProvider = defineResource({
   kind: "encryption",
   inputs: clusterEncryptionInputsSchema,
   replaceOn: ["clusterId"],
+  // Only the keys are changes: `adoptExisting` matters at create only.
+  same: { adoptExisting: () => true },
   claims: ({ clusterId }) => [{ key: `encryption/${clusterId}`, property: "clusterId", what: `the encryption keys of cluster ${clusterId}`, fix: "declare them once per cluster" }],
   checkMore: async (ins, olds) => (ins.clusterId !== olds.clusterId || ins.primaryKeyArn !== olds.primaryKeyArn || ins.secondaryKeyArn !== olds.secondaryKeyArn ? await preconditions(await readClusterCached(ins.clusterId), ins) : []),
-  create: async (ins) => ({ id: ins.clusterId, outs: { ...ins, status: await put(ins) } }),
+  create: async (ins, { ownership }) => {
+    let status = "";
+    const { adopted } = await createSingleton({
+      kind: "encryption",
+      ownership,
+      key: ins.clusterId,
+      what: `the encryption keys of cluster ${ins.clusterId}`,
+      adoptExisting: ins.adoptExisting === true,
+      now: () => consoleClient().serverNow(),
+      exists: async () => keysSupplied(await consoleClient().getCluster(ins.clusterId)),
+      create: async () => void (status = await put(ins)),
+    });
+    return { id: ins.clusterId, outs: { ...ins, status, ...(adopted ? { adopted: true } : {}) } };
+  },
   // The API does not show the keys: the declared ones are kept; the cluster's encryption status is reported.
   read: async (id, props) => ({ ...props, clusterId: id, status: await statusOf(id) }),
-  update: async (_id, _olds, ins) => ({ ...ins, status: await put(ins) }), // rotation in place
+  update: async (_id, olds, ins) => ({ ...ins, status: await put(ins), ...(olds.adopted ? { adopted: true } : {}) }), // rotation in place
   delete: async (id) => progress(`cluster ${id}: the Console API cannot remove customer-managed keys; they stay configured on the cluster`),
 });
 

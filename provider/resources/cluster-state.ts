@@ -11,7 +11,8 @@ import { z } from "zod";
 import { CLUSTER_STAGES, clusterInputsSchema, type ClusterInputs } from "./inputs";
 import { ownerProps } from "./ownership";
 import { CamundaApiError } from "../errors";
-import { loadParameters, resolveParameters } from "./parameters";
+import { isAmbiguous } from "../http/console-client";
+import { isNewerGeneration, loadParameters, resolveParameters } from "./parameters";
 import { coalesced, invalidateCluster } from "./read-cache";
 
 export interface ClusterOutputs {
@@ -282,30 +283,55 @@ export async function notReadyError(err: unknown, clusterId: string, ins: Cluste
 }
 
 /**
- * Upgrades the cluster in place (PUT …/upgrade, which moves it to the next generation available) until it runs the
- * declared generation, waiting after each step until it is Healthy on the new one. Undefined when it runs it already.
- * A 409 (the upgrade gate) or 400 (no upgrade available) ends it with the service's reason; 412 (not ready) is retried.
+ * Upgrades the cluster in place (PUT …/upgrade, which moves it to the next generation available) while it runs an
+ * older generation than the declared one, waiting after each step until it is Healthy on the new one; never past it,
+ * and never when it runs the declared one or a newer one already (undefined then). A paused cluster is woken first
+ * (it answers 412 otherwise). A 409 (the upgrade gate) or 400 (no upgrade available) ends it with the service's
+ * reason; 412 and 429 are retried (nothing was done); after a lost answer the PUT is never replayed before the
+ * cluster shows it did not start upgrading.
  */
 export async function upgradeTo(clusterId: string, ins: ClusterInputs): Promise<Cluster | undefined> {
-  const target = resolveParameters(await loadParameters(), { region: ins.region, plan: ins.plan, channel: ins.channel, generation: ins.generation }).resolved?.generation;
+  const params = await loadParameters();
+  const target = resolveParameters(params, { region: ins.region, plan: ins.plan, channel: ins.channel, generation: ins.generation }).resolved?.generation;
   let cluster = await consoleClient().getCluster(clusterId);
-  if (!target || cluster.generation.uuid === target.uuid) return undefined;
-  for (let step = 0; step < 10 && cluster.generation.uuid !== target.uuid; step++) {
+  const channel = params.channels.find((c) => c.uuid === cluster.channel.uuid);
+  const behind = (c: Cluster) => !!target && !!channel && c.generation.uuid !== target.uuid && isNewerGeneration(channel, c.generation, target);
+  if (!target || !behind(cluster)) return undefined;
+  for (let step = 0; step < 10 && behind(cluster); step++) {
+    // Paused (auto-pause of dev clusters): it would answer 412 until woken.
+    if (statusOf(cluster) === "Suspended") cluster = await waitUntilHealthy(clusterId, ins.name, ins.waitTimeoutMinutes);
     const from = cluster.generation;
     progress(`cluster ${JSON.stringify(ins.name)}: upgrading in place from ${from.name} towards ${target.name}`);
-    try {
-      await consoleClient().upgradeCluster(clusterId);
-    } catch (err) {
-      if (err instanceof CamundaApiError && (err.status === 409 || err.status === 400)) {
-        throw new Error(
-          `Cluster ${JSON.stringify(ins.name)} (${clusterId}) cannot be upgraded from ${from.name} to ${target.name}: ${err.serviceMessage || `HTTP ${err.status}`}. ` +
-            "Resolve what the Console API names (or declare the generation the cluster runs), then run `pulumi up` again",
-        );
-      }
-      throw err;
-    }
+    await sendUpgrade(clusterId, ins.name, from, target);
     invalidateCluster(clusterId);
     cluster = await waitUntilHealthy(clusterId, ins.name, ins.waitTimeoutMinutes, (c) => c.generation.uuid !== from.uuid);
   }
   return cluster;
+}
+
+/** How long after a lost upgrade answer the cluster is looked at for the upgrade having started. */
+const UPGRADE_LOOKS_MS = [1000, 2000, 4000];
+
+async function sendUpgrade(clusterId: string, name: string, from: { uuid: string; name: string }, target: { name: string }): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await consoleClient().upgradeCluster(clusterId);
+      return;
+    } catch (err) {
+      if (err instanceof CamundaApiError && (err.status === 409 || err.status === 400)) {
+        throw new Error(
+          `Cluster ${JSON.stringify(name)} (${clusterId}) cannot be upgraded from ${from.name} to ${target.name}: ${err.serviceMessage || `HTTP ${err.status}`}. ` +
+            "Resolve what the Console API names (or declare the generation the cluster runs), then run `pulumi up` again",
+        );
+      }
+      if (!isAmbiguous(err) || attempt >= 2) throw err;
+      // The PUT may have been applied: replaying it would move the cluster one generation further.
+      for (const ms of UPGRADE_LOOKS_MS) {
+        await new Promise((r) => setTimeout(r, ms));
+        invalidateCluster(clusterId);
+        const now = await consoleClient().getCluster(clusterId);
+        if (now.generation.uuid !== from.uuid || statusOf(now) !== "Healthy") return;
+      }
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * Changing a cluster: name, description, stage label and hardware packages in place (PATCH); a newer generation, when
- * Camunda does not update the cluster by itself, upgraded in place (cluster-state.ts `upgradeTo`); an older one
- * replaces it, and the preview says why; a create that was not Healthy in time is waited for again.
+ * Changing a cluster: name, description, stage label and hardware packages in place (PATCH); a declared generation
+ * newer than the one the cluster runs, when Camunda does not update the cluster by itself, upgraded in place
+ * (cluster-state.ts `upgradeTo`), also when an earlier upgrade failed; a declared change to an older one replaces it,
+ * and the preview says why; a create that was not Healthy in time is waited for again.
  */
 import { isUnknown, type ClusterInputs } from "./inputs";
 import { awaiting, clusterOutputs, notReadyError, upgradeTo, waitUntilHealthy, withNotices } from "./cluster-state";
@@ -19,19 +20,34 @@ function updatesItself(autoUpdate: unknown, olds: Props): boolean {
   return autoUpdate !== false && !(Array.isArray(olds.__notices) && olds.__notices.includes("autoUpdate"));
 }
 
-/** What only a cluster knows of: a create to wait for still, a generation the API cannot reach in place (a downgrade). */
+/**
+ * What only a cluster knows of: a create to wait for still; with auto-update off, the declared generation against the
+ * one the cluster runs (recorded at the last up or refresh): newer is an upgrade in place (a failed one stays
+ * planned), the same is no change however it is spelled, older is a replacement only when the declaration changed
+ * (a cluster upgraded in the Console beyond what is declared is said, never replaced for it).
+ */
 export async function clusterChanges(olds: Props, news: Props): Promise<DiffMore> {
-  const out = { updates: awaiting(olds) ? ["status"] : [], replaces: [] as string[] };
-  const known = typeof news.generation === "string" && !isUnknown(news.generation);
-  if (!updatesItself(news.autoUpdate, olds) && known && news.generation !== olds.generation && typeof olds.generationId === "string") {
-    const params = await loadParameters();
-    const channel = params.channels.find((c) => c.uuid === olds.channelId);
-    const target = channel?.allowedGenerations.find((g) => sameChoice(news.generation, { uuid: g.uuid, name: g.name }));
-    const current = { uuid: olds.generationId, name: String(olds.generationName) };
-    if (!channel || !target || !isNewerGeneration(channel, current, target)) {
-      progress(`cluster ${JSON.stringify(olds.name)}: generation ${JSON.stringify(news.generation)} cannot be reached in place (the API only upgrades): it is replaced`);
-      out.replaces.push("generation");
-    }
+  const out: Required<DiffMore> = { updates: awaiting(olds) ? ["status"] : [], replaces: [] };
+  const wanted = news.generation;
+  if (typeof wanted !== "string" || isUnknown(wanted) || updatesItself(news.autoUpdate, olds) || typeof olds.generationId !== "string") return out;
+  const current = { uuid: olds.generationId, name: String(olds.generationName) };
+  if (sameChoice(wanted, current)) return out;
+  const params = await loadParameters();
+  const channel = params.channels.find((c) => c.uuid === olds.channelId);
+  const find = (g: unknown) => channel?.allowedGenerations.find((x) => sameChoice(g, { uuid: x.uuid, name: x.name }));
+  const target = find(wanted);
+  if (channel && target && isNewerGeneration(channel, current, target)) {
+    out.updates.push("generation");
+    return out;
+  }
+  const before = find(olds.generation);
+  const declaredChanged = olds.generation === undefined || (before && target ? before.uuid !== target.uuid : wanted !== olds.generation);
+  const label = `cluster ${JSON.stringify(olds.name)}`;
+  if (declaredChanged) {
+    progress(`${label}: generation ${JSON.stringify(wanted)} cannot be reached in place from ${current.name} (the API only upgrades): it is replaced`);
+    out.replaces.push("generation");
+  } else {
+    progress(`${label} runs ${current.name}, newer than the declared ${JSON.stringify(wanted)} (upgraded in the Console?): the API cannot go back, so nothing is done; declare ${JSON.stringify(current.name)}`);
   }
   return out;
 }

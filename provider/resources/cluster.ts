@@ -30,6 +30,8 @@ export const clusterProvider = defineResource({
     channel: stored("channel", "channel"),
     generation: (news, olds) => news === olds.generation || (news !== undefined && stored("generation", "generation")(news, olds)),
     description: (news, olds) => (news ?? "") === (olds.description ?? ""),
+    // Provider-managed keys are the default: declaring them is no change.
+    encryption: (news, olds) => (news ?? "Provider") === (olds.encryption ?? "Provider"),
   },
   diffMore: clusterChanges,
   // Names are resolved against the API only when they changed, so that a no-change preview makes no request.

@@ -412,6 +412,7 @@ export const clusterEncryptionInputsSchema = z
       .string()
       .regex(KMS_KEY_ARN, { error: (i) => `secondaryKeyArn ${JSON.stringify(i.input)} is not an AWS KMS key ARN` })
       .optional(),
+    adoptExisting,
   })
   .refine((e) => e.secondaryKeyArn === undefined || e.secondaryKeyArn !== e.primaryKeyArn, {
     path: ["secondaryKeyArn"],

@@ -6,10 +6,10 @@
  * `<clusterId>/<clientUuid>`.
  */
 import { CamundaApiError } from "../errors";
-import { isTransient } from "../http/console-client";
+import { isAmbiguous } from "../http/console-client";
 import type { MonitoringClients } from "../schemas/api";
 import { consoleClient, progress } from "./context";
-import { findOrConfirmGone } from "./errors";
+import { findOrConfirmGone, ignoreNotFound } from "./errors";
 import { externalMonitoringInputsSchema, monitoringClientInputsSchema } from "./inputs";
 import { defineResource } from "./lifecycle";
 import { INTENT_WINDOW_MS, createSingleton, recoverableCreate } from "./recovery";
@@ -94,13 +94,19 @@ export const monitoringClientProvider = defineResource({
         try {
           return await client.createMonitoringClient(ins.clusterId, ins.username);
         } catch (err) {
-          if (!isTransient(err)) throw err;
+          if (!isAmbiguous(err)) throw err;
           const mine = await findOrConfirmGone(sameName, sameName, (found) => {
             const ours = found.filter((c) => isOurs(c.uuid));
             return ours.length === 1 ? ours[0] : undefined;
           });
           if (!mine) throw err;
-          return client.rotateMonitoringClient(ins.clusterId, mine.uuid);
+          try {
+            return await client.rotateMonitoringClient(ins.clusterId, mine.uuid);
+          } catch (rotateErr) {
+            // Without its password the client is of no use, and no later run could take it (the intent is cleared).
+            await ignoreNotFound(() => client.deleteMonitoringClient(ins.clusterId, mine.uuid)).catch(() => undefined);
+            throw rotateErr;
+          }
         }
       },
       idOf: (c) => c.uuid,

@@ -1,7 +1,7 @@
 /**
  * One half of the convergence matrix as a jest suite (the two halves run in parallel on the two jest workers), each
  * cell its own test, the table printed and saved at the end. `npm test` runs every profile with the quickstart (it
- * has every resource kind) and the document and `live` rows with all three programs; `npm run test:convergence`
+ * has every resource kind) and the document and `live` rows with all four programs; `npm run test:convergence`
  * (PULUMI_CAMUNDA_FULL_MATRIX=1) runs every program under every profile.
  */
 import * as fs from "node:fs";

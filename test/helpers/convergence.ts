@@ -1,5 +1,5 @@
 /**
- * The convergence matrix (issue 11): programs users run — the quickstart, the multi-env example, the bench shape —
+ * The convergence matrix (issue 11): programs users run — the quickstart, the multi-env example, the bench shape, the whole estate (test/programs/estate) —
  * through the real engine against the emulator under each live-shape profile: `up`, `up`, `refresh`, `preview`, with
  * the changes and replacements each reports and the emulator's write requests after the first `up` counted. Every
  * cell must be 0/0/0. The TypeScript examples are transpiled once (the examples test runs them as TypeScript).
@@ -32,7 +32,19 @@ function transpiledExample(example: string, into: string): string {
   return out;
 }
 
-/** The three programs, ready to run (call once per test file; the folder is removed by `cleanup`). */
+/** The four programs, ready to run (call once per test file; the folder is removed by `cleanup`). */
+const ESTATE = {
+  cluster: { name: "estate", region: "Frankfurt, Europe (eu-central-1)", plan: "Advanced", channel: "Stable", generation: "Camunda 8.7.x", autoUpdate: false, encryption: "External", hardwarePackages: 1 },
+  encryption: { primaryKeyArn: "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+  members: [{ email: "Ops.Lead@example.com", roles: ["admin", "developer"] }],
+  backupSchedule: { schedule: "0  2 * * *" },
+  backups: [{ resourceName: "before-upgrade", trigger: "8.7" }],
+  monitoring: {},
+  monitoringClients: [{ username: "prometheus", rotation: "2026-q4" }],
+  secureConnectivity: { allowedPrincipals: ["123456789012"], allowedRegions: ["eu-central-1"] },
+  lookups: true,
+};
+
 export function matrixPrograms(): { programs: MatrixProgram[]; cleanup: () => void } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pc-matrix-"));
   const programs: MatrixProgram[] = [
@@ -53,6 +65,13 @@ export function matrixPrograms(): { programs: MatrixProgram[]; cleanup: () => vo
       name: "bench shape (10)",
       dir: path.join(REPO_ROOT, "test/programs/bench"),
       config: { size: { value: "10" }, seed: { value: "matrix-seed", secret: true } },
+    },
+    {
+      // The rest of the Console API: a BYOK cluster and its keys, a member, a schedule, a backup, monitoring and its
+      // client, secure connectivity, the lookups.
+      name: "estate",
+      dir: path.join(REPO_ROOT, "test/programs/estate"),
+      config: { "camunda-estate:spec": { value: JSON.stringify(ESTATE) } },
     },
   ];
   return { programs, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
