@@ -10,7 +10,7 @@ import type { Backup } from "../schemas/api";
 import { consoleClient, progress } from "./context";
 import { ignoreNotFound } from "./errors";
 import { backupInputsSchema } from "./inputs";
-import { defineResource } from "./lifecycle";
+import { defineResource, keptInStack } from "./lifecycle";
 import { invalidateCluster } from "./read-cache";
 import { INTENT_WINDOW_MS, recoverableCreate } from "./recovery";
 
@@ -20,7 +20,8 @@ export function parseBackupId(id: string): { clusterId: string; backupId: string
   return { clusterId: id.slice(0, i), backupId: id.slice(i + 1) };
 }
 
-const POLL_MS = Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
+/** Read at run time (the serialized provider captures no setting). */
+const pollMs = () => Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
 const failed = (b: Backup) => /fail|error/i.test(b.status ?? "");
 // A failed backup may carry a completion time too: failure is looked at first.
 const complete = (b: Backup) => !failed(b) && (/complete/i.test(b.status ?? "") || Boolean(b.completed));
@@ -32,6 +33,13 @@ function outputsOf(clusterId: string, b: Backup, declared: Record<string, unknow
 /** A backup of this resource ended Failed. */
 class BackupFailed extends Error {}
 
+/** A backup of this resource still in progress when the wait ran out. */
+class BackupStillRunning extends Error {
+  constructor(message: string, readonly backup: Backup) {
+    super(message);
+  }
+}
+
 async function waitComplete(clusterId: string, backup: Backup, minutes: number): Promise<Backup> {
   const deadline = Date.now() + minutes * 60_000;
   for (let b = backup; ; ) {
@@ -41,8 +49,10 @@ async function waitComplete(clusterId: string, backup: Backup, minutes: number):
       throw new BackupFailed(`Backup ${b.uuid} of cluster ${clusterId} failed (${b.status}); it was removed: run \`pulumi up\` again to take a new one`);
     }
     if (complete(b)) return b;
-    if (Date.now() > deadline) throw new Error(`Backup ${b.uuid} of cluster ${clusterId} is still ${b.status} after ${minutes} minutes; it is kept, run \`pulumi up\` again to go on waiting`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    if (Date.now() > deadline) {
+      throw new BackupStillRunning(`Backup ${b.uuid} of cluster ${clusterId} is still ${b.status} after ${minutes} minutes; it is kept in the stack: run \`pulumi up\` again to go on waiting`, b);
+    }
+    await new Promise((r) => setTimeout(r, pollMs()));
     b = (await consoleClient().listBackups(clusterId)).find((x) => x.uuid === b.uuid) ?? b;
   }
 }
@@ -53,7 +63,9 @@ export const backupProvider = defineResource({
   journalId: (id) => parseBackupId(id).backupId,
   inputs: backupInputsSchema,
   replaceOn: ["clusterId", "trigger"],
-  create: async (ins, { ownership }) => {
+  // A backup still in progress when the create's wait ran out: the next up goes on waiting.
+  diffMore: (olds) => (olds.__awaiting === true ? { updates: ["status"] } : {}),
+  create: async (ins, { ownership, raw }) => {
     const client = consoleClient();
     const created = (b: Backup) => Date.parse(b.created ?? "");
     const { result } = await recoverableCreate<Backup>({
@@ -92,8 +104,9 @@ export const backupProvider = defineResource({
     progress(`backup ${result.uuid} of cluster ${ins.clusterId} taken; waiting until it is complete`);
     invalidateCluster(ins.clusterId);
     const done = await waitComplete(ins.clusterId, result, ins.waitTimeoutMinutes).catch((err: unknown) => {
-      // Failed (and removed): no later run may adopt it. Still in progress: the next up adopts it and goes on waiting.
+      // Failed (and removed): no later run may adopt it. Still in progress: kept in the stack, waited for by the next up.
       if (err instanceof BackupFailed) ownership?.journal.clear("backup", ownership.owner);
+      if (err instanceof BackupStillRunning) throw keptInStack(err.message, `${ins.clusterId}/${err.backup.uuid}`, outputsOf(ins.clusterId, err.backup, ins), raw);
       throw err;
     });
     return { id: `${ins.clusterId}/${done.uuid}`, outs: outputsOf(ins.clusterId, done, ins) };
@@ -102,9 +115,22 @@ export const backupProvider = defineResource({
     const { clusterId, backupId } = parseBackupId(id);
     const b = (await consoleClient().listBackups(clusterId)).find((x) => x.uuid === backupId);
     const declared = { ...(props.trigger !== undefined ? { trigger: props.trigger } : {}), waitTimeoutMinutes: props.waitTimeoutMinutes ?? 60 };
-    return b ? outputsOf(clusterId, b, declared) : undefined;
+    if (!b) return undefined;
+    return { ...outputsOf(clusterId, b, declared), ...(props.__awaiting === true && !complete(b) ? { __awaiting: true } : {}) };
   },
-  update: async (_id, olds, ins) => ({ ...olds, ...ins }), // waitTimeoutMinutes only: recorded
+  // Only waitTimeoutMinutes changes in place (recorded); a backup still in progress is waited for.
+  update: async (id, olds, ins) => {
+    if (olds.__awaiting !== true) return { ...olds, ...ins };
+    const { clusterId, backupId } = parseBackupId(id);
+    const b = (await consoleClient().listBackups(clusterId)).find((x) => x.uuid === backupId);
+    if (!b) throw new Error(`Backup ${backupId} of cluster ${clusterId} is gone: run \`pulumi refresh\`, then \`pulumi up\` takes a new one`);
+    try {
+      return outputsOf(clusterId, await waitComplete(clusterId, b, ins.waitTimeoutMinutes), ins);
+    } catch (err) {
+      if (err instanceof BackupStillRunning) throw keptInStack(err.message, id, outputsOf(clusterId, err.backup, ins), olds);
+      throw err;
+    }
+  },
   delete: async (id) => {
     const { clusterId, backupId } = parseBackupId(id);
     await consoleClient().deleteBackup(clusterId, backupId);

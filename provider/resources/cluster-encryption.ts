@@ -52,14 +52,19 @@ function keysSupplied(c: Cluster): boolean {
 /** How long the keys' create or rotation waits for the cluster to be Healthy with them. */
 const WAIT_MINUTES = 30;
 
-/** Sets (or rotates) the keys, then waits until the cluster is Healthy with them (a new BYOK cluster starts then). */
-async function put(ins: ClusterEncryptionInputs): Promise<string> {
+/** Sets (or rotates) the keys; the cluster's name, for the wait. */
+async function setKeys(ins: ClusterEncryptionInputs): Promise<string> {
   const cluster = await consoleClient().getCluster(ins.clusterId);
   const failures = await preconditions(cluster, ins);
   if (failures.length) throw expected(new Error(failures.map((f) => f.reason).join("\n")));
   await consoleClient().setEncryptionKeys(ins.clusterId, { primaryEncryptionKeyId: ins.primaryKeyArn, ...(ins.secondaryKeyArn ? { secondaryEncryptionKeyId: ins.secondaryKeyArn } : {}) });
   invalidateCluster(ins.clusterId);
-  const ready = await waitUntilHealthy(ins.clusterId, cluster.name, WAIT_MINUTES, (c) => !waitsForKeys(c));
+  return cluster.name;
+}
+
+/** Waits until the cluster is Healthy with its keys (a new BYOK cluster starts then); its encryption status. */
+async function waitReady(clusterId: string, name: string): Promise<string> {
+  const ready = await waitUntilHealthy(clusterId, name, WAIT_MINUTES, (c) => !waitsForKeys(c), { needsActionGraceMs: 60_000 });
   return encryptionStatusOf(ready) ?? "";
 }
 
@@ -73,7 +78,7 @@ export const clusterEncryptionProvider = defineResource({
   claims: ({ clusterId }) => [{ key: `encryption/${clusterId}`, property: "clusterId", what: `the encryption keys of cluster ${clusterId}`, fix: "declare them once per cluster" }],
   checkMore: async (ins, olds) => (ins.clusterId !== olds.clusterId || ins.primaryKeyArn !== olds.primaryKeyArn || ins.secondaryKeyArn !== olds.secondaryKeyArn ? await preconditions(await readClusterCached(ins.clusterId), ins) : []),
   create: async (ins, { ownership }) => {
-    let status = "";
+    let name = ins.clusterId;
     const { adopted } = await createSingleton({
       kind: "encryption",
       ownership,
@@ -82,13 +87,16 @@ export const clusterEncryptionProvider = defineResource({
       adoptExisting: ins.adoptExisting === true,
       now: () => consoleClient().serverNow(),
       exists: async () => keysSupplied(await consoleClient().getCluster(ins.clusterId)),
-      create: async () => void (status = await put(ins)),
+      create: async () => void (name = await setKeys(ins)),
     });
+    // The keys are set and journalled as this resource's: when the wait fails, the next up takes them as its own.
+    const status = await waitReady(ins.clusterId, name);
     return { id: ins.clusterId, outs: { ...ins, status, ...(adopted ? { adopted: true } : {}) } };
   },
   // The API does not show the keys: the declared ones are kept; the cluster's encryption status is reported.
   read: async (id, props) => ({ ...props, clusterId: id, status: await statusOf(id) }),
-  update: async (_id, olds, ins) => ({ ...ins, status: await put(ins), ...(olds.adopted ? { adopted: true } : {}) }), // rotation in place
+  // Rotation in place.
+  update: async (_id, olds, ins) => ({ ...ins, status: await waitReady(ins.clusterId, await setKeys(ins)), ...(olds.adopted ? { adopted: true } : {}) }),
   delete: async (id) => progress(`cluster ${id}: the Console API cannot remove customer-managed keys; they stay configured on the cluster`),
 });
 

@@ -43,8 +43,9 @@ export interface ClusterOutputs {
 
 type Props = Record<string, unknown>;
 
-const POLL_MIN_MS = Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
-/** Poll every POLL_MIN_MS for the first FAST_POLL_MS (clusters are often ready within a minute), then back off. */
+/** Read at run time (the serialized provider captures no setting). */
+const pollMinMs = () => Number(process.env.PULUMI_CAMUNDA_POLL_MS ?? 1000);
+/** Poll every pollMinMs() for the first FAST_POLL_MS (clusters are often ready within a minute), then back off. */
 const FAST_POLL_MS = 60_000;
 const POLL_MAX_MS = 5_000;
 
@@ -210,11 +211,15 @@ export async function waitUntilHealthy(
    * A BYOK cluster (`encryption: "External"`) waits for its keys before it can become Healthy: its create returns
    * then, so that a ClusterEncryption can supply them (and waits for Healthy itself).
    */
-  options: { keysExpected?: boolean } = {},
+  options: {
+    keysExpected?: boolean;
+    /** For this long a state that needs action is waited through (a read just after the keys were set may be stale). */
+    needsActionGraceMs?: number;
+  } = {},
 ): Promise<Cluster> {
   const started = Date.now();
   const deadline = started + timeoutMinutes * 60_000;
-  let delay = POLL_MIN_MS;
+  let delay = pollMinMs();
   let lastReport = started;
   let woken = false;
   for (;;) {
@@ -230,7 +235,7 @@ export async function waitUntilHealthy(
       progress(`cluster ${JSON.stringify(name)} waits for its encryption keys (BYOK): a ClusterEncryption resource supplies them, and waits until it is Healthy`);
       return cluster;
     }
-    if (cluster && NEEDS_ACTION[status]) {
+    if (cluster && NEEDS_ACTION[status] && Date.now() - started >= (options.needsActionGraceMs ?? 0)) {
       throw new Error(`Cluster ${JSON.stringify(name)} (${clusterId}) is ${status}: ${NEEDS_ACTION[status]}.`);
     }
     if (cluster && status === "Suspended" && !woken) {
@@ -309,29 +314,37 @@ export async function upgradeTo(clusterId: string, ins: ClusterInputs): Promise<
   return cluster;
 }
 
-/** How long after a lost upgrade answer the cluster is looked at for the upgrade having started. */
-const UPGRADE_LOOKS_MS = [1000, 2000, 4000];
+/** How long after a lost upgrade answer the cluster is watched for the upgrade it may have started. */
+const LOST_UPGRADE_WATCH_MS = 5 * 60_000;
 
+/**
+ * One PUT …/upgrade. After an ambiguous failure (no answer, a 5xx) it is never sent again in this run: each PUT moves
+ * the cluster one generation on, and a read soon after may not show it yet (eventual consistency). The cluster is
+ * watched for the upgrade starting; when it does not within the watch, the next `pulumi up` reads it afresh and
+ * decides again.
+ */
 async function sendUpgrade(clusterId: string, name: string, from: { uuid: string; name: string }, target: { name: string }): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await consoleClient().upgradeCluster(clusterId);
-      return;
-    } catch (err) {
-      if (err instanceof CamundaApiError && (err.status === 409 || err.status === 400)) {
-        throw new Error(
-          `Cluster ${JSON.stringify(name)} (${clusterId}) cannot be upgraded from ${from.name} to ${target.name}: ${err.serviceMessage || `HTTP ${err.status}`}. ` +
-            "Resolve what the Console API names (or declare the generation the cluster runs), then run `pulumi up` again",
-        );
-      }
-      if (!isAmbiguous(err) || attempt >= 2) throw err;
-      // The PUT may have been applied: replaying it would move the cluster one generation further.
-      for (const ms of UPGRADE_LOOKS_MS) {
-        await new Promise((r) => setTimeout(r, ms));
-        invalidateCluster(clusterId);
-        const now = await consoleClient().getCluster(clusterId);
-        if (now.generation.uuid !== from.uuid || statusOf(now) !== "Healthy") return;
-      }
+  try {
+    await consoleClient().upgradeCluster(clusterId);
+    return;
+  } catch (err) {
+    if (err instanceof CamundaApiError && (err.status === 409 || err.status === 400)) {
+      throw new Error(
+        `Cluster ${JSON.stringify(name)} (${clusterId}) cannot be upgraded from ${from.name} to ${target.name}: ${err.serviceMessage || `HTTP ${err.status}`}. ` +
+          "Resolve what the Console API names (or declare the generation the cluster runs), then run `pulumi up` again",
+      );
     }
+    if (!isAmbiguous(err)) throw err;
   }
+  const deadline = Date.now() + LOST_UPGRADE_WATCH_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, pollMinMs()));
+    invalidateCluster(clusterId);
+    const now = await consoleClient().getCluster(clusterId).catch(() => undefined);
+    if (now && (now.generation.uuid !== from.uuid || statusOf(now) === "Updating")) return;
+  }
+  throw new Error(
+    `Cluster ${JSON.stringify(name)} (${clusterId}): the answer to its upgrade request was lost and it has not started upgrading from ${from.name}. ` +
+      "The request is not sent twice (each one upgrades a generation further): run `pulumi up` again",
+  );
 }

@@ -12,12 +12,21 @@ import { isNewerGeneration, loadParameters, sameChoice } from "./parameters";
 import { invalidateCluster } from "./read-cache";
 
 /**
+ * Whether the cluster's channel ignores `autoUpdate` (the document: on non-stable channels it is ignored; the API then
+ * reports `false` whatever was asked, noticed in `__notices`). There, changing it changes nothing: it is recorded only.
+ */
+export function ignoresAutoUpdate(olds: Props): boolean {
+  const noticed = Array.isArray(olds.__notices) && olds.__notices.includes("autoUpdate");
+  return noticed || (typeof olds.channelName === "string" && !/^\s*stable\b/i.test(olds.channelName));
+}
+
+/**
  * Whether Camunda updates the cluster by itself: auto-update declared on, and honoured (a non-stable channel reports
  * `autoUpdate: false` whatever was asked, noticed in `__notices`). Otherwise a newer declared generation is upgraded
  * to in place.
  */
 function updatesItself(autoUpdate: unknown, olds: Props): boolean {
-  return autoUpdate !== false && !(Array.isArray(olds.__notices) && olds.__notices.includes("autoUpdate"));
+  return autoUpdate !== false && !ignoresAutoUpdate(olds);
 }
 
 /**
@@ -28,6 +37,7 @@ function updatesItself(autoUpdate: unknown, olds: Props): boolean {
  */
 export async function clusterChanges(olds: Props, news: Props): Promise<DiffMore> {
   const out: Required<DiffMore> = { updates: awaiting(olds) ? ["status"] : [], replaces: [] };
+  if (typeof news.autoUpdate === "boolean" && news.autoUpdate !== olds.autoUpdate && ignoresAutoUpdate(olds)) out.updates.push("autoUpdate");
   const wanted = news.generation;
   if (typeof wanted !== "string" || isUnknown(wanted) || updatesItself(news.autoUpdate, olds) || typeof olds.generationId !== "string") return out;
   const current = { uuid: olds.generationId, name: String(olds.generationName) };

@@ -6,7 +6,7 @@
  */
 import { choiceOf, createCluster } from "./cluster-create";
 import { clusterOutputs, readClusterCached, refreshedDeclaration, statusOf, withNotices } from "./cluster-state";
-import { clusterChanges, updateCluster } from "./cluster-update";
+import { clusterChanges, ignoresAutoUpdate, updateCluster } from "./cluster-update";
 import { consoleClient } from "./context";
 import { readOrConfirmGone } from "./errors";
 import { clusterInputsSchema } from "./inputs";
@@ -30,6 +30,8 @@ export const clusterProvider = defineResource({
     channel: stored("channel", "channel"),
     generation: (news, olds) => news === olds.generation || (news !== undefined && stored("generation", "generation")(news, olds)),
     description: (news, olds) => (news ?? "") === (olds.description ?? ""),
+    // Ignored by a non-stable channel: recorded in place (cluster-update.ts), never a replacement.
+    autoUpdate: (news, olds) => news === olds.autoUpdate || ignoresAutoUpdate(olds),
     // Provider-managed keys are the default: declaring them is no change.
     encryption: (news, olds) => (news ?? "Provider") === (olds.encryption ?? "Provider"),
   },

@@ -60,6 +60,18 @@ export interface CreateContext {
   raw: Props;
 }
 
+/**
+ * An error that keeps what a create (or update) made in the stack: the engine records `id` and `properties` (marked
+ * `__awaiting`, for the resource's diff to plan the rest), so a destroy still removes it and the next up goes on.
+ */
+export function keptInStack(message: string, id: string, outs: Props, raw: Props): Error {
+  return Object.assign(new Error(message), {
+    id,
+    properties: { ...outs, __awaiting: true, ...ownerProps(raw), __provider: raw.__provider },
+    reasons: [message],
+  });
+}
+
 export interface DiffMore {
   replaces?: string[];
   updates?: string[];

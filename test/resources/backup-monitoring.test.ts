@@ -88,3 +88,31 @@ it("MonitoringClient: when the password of a client found after a lost answer ca
   const created = await providers.monitoringClient.create(ins);
   expect((await api().listMonitoringClients(clusterId)).clients.map((c) => c.uuid)).toEqual([created.outs.clientUuid]);
 });
+
+it("Backup: one still in progress when the wait runs out is kept in the stack, and the next up waits for it", async () => {
+  const clusterId = await healthyCluster("slow-backup");
+  const raw = { clusterId, trigger: "v1", waitTimeoutMinutes: 0.001, __owner: owner("Backup", "b"), __provider: "serialized" };
+  const checked = await providers.backup.check({}, raw);
+  // The engine hands create the checked inputs with the serialized provider put back.
+  const err = (await providers.backup.create({ ...checked.inputs, __provider: raw.__provider }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { message: string; id?: string; properties?: Record<string, unknown> } | undefined;
+  expect(err?.message).toMatch(/still In progress .* kept in the stack/);
+  const backups = await api().listBackups(clusterId);
+  expect(backups).toHaveLength(1);
+  // The engine keeps a failed create in the stack only when the error carries the id and the properties.
+  expect(err?.id).toBe(`${clusterId}/${backups[0].uuid}`);
+  expect(err?.properties).toMatchObject({ backupId: backups[0].uuid, __awaiting: true, __owner: raw.__owner, __provider: "serialized" });
+  // The next preview plans the wait; the up waits until it is complete; then nothing is left to do.
+  const olds = err!.properties!;
+  const news = (await providers.backup.check(olds, { ...raw, waitTimeoutMinutes: 1 })).inputs;
+  expect((await providers.backup.diff(err!.id!, olds, news)).changes).toBe(true);
+  const updated = await providers.backup.update(err!.id!, olds, news);
+  expect(updated.outs).toMatchObject({ backupId: backups[0].uuid, status: "Complete" });
+  expect(updated.outs?.__awaiting).toBeUndefined();
+  expect((await providers.backup.diff(err!.id!, updated.outs!, news)).changes).toBe(false);
+  // Destroying the resource removes the backup it took.
+  await providers.backup.delete(err!.id!, updated.outs!);
+  expect(await api().listBackups(clusterId)).toEqual([]);
+});

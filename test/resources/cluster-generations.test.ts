@@ -3,6 +3,7 @@
  * upgrade is never replayed nor taken past the declared generation, a failed upgrade stays planned, a paused cluster is
  * woken for it, the default encryption declared is no change. Each failed on 151b4fb.
  */
+import type * as http from "node:http";
 import { providers } from "../../provider/resources";
 import { api, h, owner, setup } from "../helpers/lost-answer";
 
@@ -103,4 +104,67 @@ it("a generation upgrade of a Suspended (auto-paused) cluster wakes it and upgra
   const news = (await providers.cluster.check(created.outs, { ...raw, generation: V88 })).inputs;
   const updated = await providers.cluster.update(created.id, created.outs, news);
   expect(updated.outs?.generationName).toBe(V88);
+});
+
+type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+let original: Listener | undefined;
+afterEach(() => {
+  if (original) {
+    h.proxy.removeAllListeners("request");
+    h.proxy.on("request", original);
+    original = undefined;
+  }
+});
+
+it("a lost upgrade answer followed by stale reads (eventual consistency) is not replayed: one PUT /upgrade, the update ends on 8.8", async () => {
+  const p = await api().getParameters();
+  const raw = { name: "stale", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name, autoUpdate: false, generation: "Camunda 8.7.x", __owner: owner("Cluster", "stale") };
+  const checked = await providers.cluster.check({}, raw);
+  const created = await providers.cluster.create(checked.inputs);
+  expect(created.outs.generationName).toBe("Camunda 8.7.x");
+  const stale = Buffer.from(JSON.stringify(await api().getCluster(created.id)));
+
+  // The live service is eventually consistent: for 8 s after the upgrade, reads of the cluster still show 8.7 Healthy.
+  original = h.proxy.listeners("request")[0] as Listener;
+  h.proxy.removeAllListeners("request");
+  let staleUntil = 0;
+  let upgradePuts = 0;
+  h.proxy.on("request", (req, res) => {
+    if (req.method === "PUT" && /\/upgrade$/.test(req.url ?? "")) {
+      upgradePuts++;
+      staleUntil = Date.now() + 8000;
+    }
+    if (req.method === "GET" && req.url === `/clusters/${created.id}` && Date.now() < staleUntil) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(stale);
+      return;
+    }
+    original!(req, res);
+  });
+  h.loseAnswer = { method: "PUT", path: /\/upgrade$/, times: 1 };
+
+  const news = (await providers.cluster.check(created.outs, { ...raw, generation: "Camunda 8.8.x" })).inputs;
+  const d = await providers.cluster.diff(created.id, created.outs, news);
+  expect(d.replaces).toEqual([]);
+  const updated = await providers.cluster.update(created.id, created.outs, news);
+  expect(updated.outs?.generationName).toBe("Camunda 8.8.x");
+  expect(upgradePuts).toBe(1);
+}, 60_000);
+
+it("flipping autoUpdate on the Alpha channel (where it is ignored) is recorded in place, never a replacement, both ways", async () => {
+  const p = await api().getParameters();
+  for (const [from, to] of [[true, false], [false, true]] as const) {
+    const raw = { name: `alpha-${from}`, region: p.regions[0].name, plan: p.clusterPlanTypes[0].name, channel: "Alpha", autoUpdate: from, __owner: owner("Cluster", `alpha-${from}`) };
+    const created = await createCluster(raw);
+    expect((await api().getCluster(created.id)).autoUpdate).toBe(false);
+    const news = (await providers.cluster.check(created.outs, { ...raw, autoUpdate: to })).inputs;
+    const d = await providers.cluster.diff(created.id, created.outs, news);
+    expect({ changes: d.changes, replaces: d.replaces }).toEqual({ changes: true, replaces: [] });
+    h.emu.resetStats();
+    const updated = await providers.cluster.update(created.id, created.outs, news);
+    expect(updated.outs?.autoUpdate).toBe(to);
+    expect(Object.keys(h.emu.stats().apiRequests.byRoute).filter((r) => !r.startsWith("GET "))).toEqual([]);
+    const again = await providers.cluster.diff(created.id, updated.outs!, news);
+    expect(again.changes).toBe(false);
+  }
 });

@@ -1,6 +1,10 @@
-/** ClusterEncryption never takes over keys someone else set (adoptExisting opts in). Failed on 151b4fb. */
+/**
+ * ClusterEncryption never takes over keys someone else set (adoptExisting opts in), and always takes its own back: keys
+ * it set before its wait failed are its own on the next up. Each failed on 151b4fb or 1a7c9b1.
+ */
+import type * as http from "node:http";
 import { providers } from "../../provider/resources";
-import { api, h, owner, setup } from "../helpers/lost-answer";
+import { api, h, interrupted, journal, owner, setup } from "../helpers/lost-answer";
 
 setup();
 
@@ -31,3 +35,52 @@ it("ClusterEncryption never rotates keys someone else set on a BYOK cluster (law
   await providers.clusterEncryption.create(adopting.inputs);
   expect(h.emu.state().encryptionKeys[clusterId]?.primary).toBe(KEY("cd"));
 });
+
+type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+let original: Listener | undefined;
+afterEach(() => {
+  if (original) {
+    h.proxy.removeAllListeners("request");
+    h.proxy.on("request", original);
+    original = undefined;
+  }
+});
+
+
+it.each(["live", "default"] as const)("the keys this very resource set are not refused as someone else's on the next up (profiles %s)", async (profiles) => {
+  h.emu.setProfiles(profiles);
+  const p = await api().getParameters();
+  const aws = p.regions.find((r) => r.name.includes("eu-central-1"))!;
+  const rawCluster = { name: "byok", region: aws.name, plan: p.clusterPlanTypes[1].name, encryption: "External", __owner: owner("Cluster", "byok") };
+  const cluster = await providers.cluster.create((await providers.cluster.check({}, rawCluster)).inputs);
+
+  // The Console answers 503 for a while right after the keys were set (the wait for Healthy fails).
+  original = h.proxy.listeners("request")[0] as Listener;
+  h.proxy.removeAllListeners("request");
+  let failUntil = 0;
+  h.proxy.on("request", (req, res) => {
+    if (req.method === "GET" && req.url === `/clusters/${cluster.id}` && Date.now() < failUntil) {
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("service unavailable");
+      return;
+    }
+    const after = req.method === "PUT" && /\/encryption$/.test(req.url ?? "");
+    original!(req, res);
+    if (after && failUntil === 0) failUntil = Date.now() + 9000; // after the first PUT only
+  });
+
+  const raw = { clusterId: cluster.id, primaryKeyArn: KEY("ab"), __owner: owner("ClusterEncryption", "keys") };
+  const checked = await providers.clusterEncryption.check({}, raw);
+  expect(checked.failures ?? []).toEqual([]);
+  await expect(providers.clusterEncryption.create(checked.inputs)).rejects.toThrow();
+  await new Promise((r) => setTimeout(r, Math.max(0, failUntil - Date.now()) + 200));
+
+  // The next `pulumi up` of the same program is another process: this run's entry reads as an interrupted run's.
+  const left = journal().find("encryption", raw.__owner);
+  expect(left?.id).toBe(cluster.id);
+  journal().record("encryption", raw.__owner, interrupted(left!));
+  const again = await providers.clusterEncryption.check({}, raw);
+  expect(again.failures ?? []).toEqual([]);
+  const created = await providers.clusterEncryption.create(again.inputs);
+  expect(created.id).toBe(cluster.id);
+}, 90_000);
