@@ -9,7 +9,7 @@ import { consoleClient, progress } from "./context";
 import { isNotFound } from "./errors";
 import { z } from "zod";
 import { CLUSTER_STAGES, clusterInputsSchema, type ClusterInputs } from "./inputs";
-import { ownerProps } from "./ownership";
+import { keptInStack } from "./lifecycle";
 import { CamundaApiError } from "../errors";
 import { isAmbiguous } from "../http/console-client";
 import { isNewerGeneration, loadParameters, resolveParameters } from "./parameters";
@@ -280,11 +280,7 @@ export async function notReadyError(err: unknown, clusterId: string, ins: Cluste
   delete outs.__provider;
   // The notices said already stay said.
   const said = Array.isArray(fallback.__notices) ? { __notices: fallback.__notices } : {};
-  return Object.assign(new Error((err as Error).message), {
-    id: clusterId,
-    properties: { ...said, ...outs, __awaiting: true, ...ownerProps(inputs), __provider: inputs.__provider },
-    reasons: [(err as Error).message],
-  });
+  return keptInStack((err as Error).message, clusterId, { ...said, ...outs }, inputs);
 }
 
 /**
@@ -292,8 +288,8 @@ export async function notReadyError(err: unknown, clusterId: string, ins: Cluste
  * older generation than the declared one, waiting after each step until it is Healthy on the new one; never past it,
  * and never when it runs the declared one or a newer one already (undefined then). A paused cluster is woken first
  * (it answers 412 otherwise). A 409 (the upgrade gate) or 400 (no upgrade available) ends it with the service's
- * reason; 412 and 429 are retried (nothing was done); after a lost answer the PUT is never replayed before the
- * cluster shows it did not start upgrading.
+ * reason; 412 and 429 are retried (nothing was done); after a lost answer the PUT is not sent again in this run
+ * (see `sendUpgrade`).
  */
 export async function upgradeTo(clusterId: string, ins: ClusterInputs): Promise<Cluster | undefined> {
   const params = await loadParameters();
