@@ -19,7 +19,7 @@ export const backupScheduleProvider = defineResource({
     schedule: (news, olds) => typeof news === "string" && news.split(/\s+/).join(" ") === String(olds.schedule).split(/\s+/).join(" "),
     adoptExisting: (news, olds) => (news ?? false) === (olds.adoptExisting ?? false),
   },
-  keepWhenClaimed: true,
+  sharedId: (id) => `schedule/${id}`,
   claims: ({ clusterId }) => [{ key: `schedule/${clusterId}`, property: "clusterId", what: `the backup schedule of cluster ${clusterId}`, fix: "a cluster has one schedule: declare it once" }],
   create: async (ins, { ownership }) => {
     const client = consoleClient();

@@ -74,10 +74,15 @@ export const backupProvider = defineResource({
       declaration: { clusterId: ins.clusterId, trigger: ins.trigger ?? "" },
       now: () => client.serverNow(),
       snapshot: async () => (await client.listBackups(ins.clusterId)).map((b) => b.uuid),
-      // A backup the interrupted run took: one that did not exist before, taken within the time its create could take.
+      // A backup the interrupted run took: by its id, or (an intent without one, not older than a create can take) one
+      // that did not exist before, taken within that time, and that no other interrupted backup create on this cluster
+      // (another resource or stack, whatever its trigger: a backup does not show it) could have taken as well.
       recover: async (pending, isOurs) => {
+        if (pending.id === undefined && client.serverNow() - pending.at > INTENT_WINDOW_MS) return undefined;
+        const within = (b: Backup, at: number) => created(b) >= at - 5_000 && created(b) <= at + INTENT_WINDOW_MS;
+        const rivals = (ownership?.journal.others("backup", ownership.owner) ?? []).filter((e) => e.id === undefined && e.declaration.clusterId === ins.clusterId);
         const mine = (await client.listBackups(ins.clusterId)).filter(
-          (b) => isOurs(b.uuid) && (pending.id ? b.uuid === pending.id : created(b) >= pending.at - 5_000 && created(b) <= pending.at + INTENT_WINDOW_MS),
+          (b) => isOurs(b.uuid) && (pending.id ? b.uuid === pending.id : within(b, pending.at) && !rivals.some((e) => within(b, e.at))),
         );
         if (mine.length !== 1) return undefined;
         if (!failed(mine[0])) return mine[0];

@@ -25,7 +25,7 @@ export const connectorSecretProvider = defineResource({
   // Names are unique in a cluster: a replacement that keeps them (`pulumi up --replace`) deletes first.
   deleteBeforeReplace: (olds, news) => olds.clusterId === news.clusterId && olds.name === news.name,
   same: { adoptExisting: (news, olds) => (news ?? false) === (olds.adoptExisting ?? false) },
-  keepWhenClaimed: true,
+  sharedId: (id) => `secret/${id}`,
   claims: ({ clusterId, name }) => [
     {
       key: `secret/${clusterId}/${name}`,

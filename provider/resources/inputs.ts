@@ -379,7 +379,11 @@ export const monitoringClientInputsSchema = z.strictObject({
 });
 export type MonitoringClientInputs = z.infer<typeof monitoringClientInputsSchema>;
 
-const unique = (list: readonly unknown[]) => new Set(list).size === list.length;
+/** No value twice; values unknown at preview (two outputs of other resources) are not compared. */
+const unique = (list: readonly unknown[]) => {
+  const known = list.filter((v) => !isUnknown(v));
+  return new Set(known).size === known.length;
+};
 const awsPrincipal = z.string().regex(/^(arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)|\d{12})$/, {
   error: (i) => `${JSON.stringify(i.input)} is not an AWS principal: use an account id or an IAM ARN, e.g. "arn:aws:iam::123456789012:root"`,
 });

@@ -26,7 +26,7 @@ export const ipAllowlistProvider = defineResource({
   inputs: ipAllowlistInputsSchema,
   replaceOn: ["clusterId"],
   same: { entries: (news, olds) => Array.isArray(news) && Array.isArray(olds.entries) && canonical(news) === canonical(olds.entries) },
-  keepWhenClaimed: true,
+  sharedId: (id) => `allowlist/${id}`,
   claims: ({ clusterId }) => [
     {
       key: `allowlist/${clusterId}`,

@@ -21,7 +21,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { isUnknown, type CheckFailure } from "./inputs";
-import { claim, claimedByOther, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
+import { claim, claimedByOther, laterOwner, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
 import type { Ownership } from "./recovery";
 
 export type Props = Record<string, unknown>;
@@ -98,10 +98,12 @@ export interface ResourceSpec<S extends z.ZodObject, Out extends Props> {
   /** The objects the resource manages, once its inputs are known (for one program's claims). */
   claims?(inputs: z.infer<S>): Claim[];
   /**
-   * The claimed object is the API object itself (a secret, a member, a cluster's schedule, not a client with an id of
-   * its own): when another resource of this program claims it in this run, `delete` keeps it.
+   * The id names the API object itself (a member's e-mail, a cluster's schedule, a secret's name — not a client with
+   * an id of its own), so another resource may come to own the same object: the claim key of the object with this id.
+   * `delete` keeps the object when another resource of this program claims it in this run (a rename), or when the
+   * journal of this folder shows another resource (of another stack too) created or adopted it after this one.
    */
-  keepWhenClaimed?: boolean;
+  sharedId?: (id: string) => string;
   /** Checks against the API (e.g. names of regions), run only with known inputs. */
   checkMore?(inputs: z.infer<S>, olds: Props): Promise<CheckFailure[]>;
   create(inputs: z.infer<S>, ctx: CreateContext): Promise<{ id: string; outs: Out }>;
@@ -117,14 +119,6 @@ export function defineResource<S extends z.ZodObject, Out extends Props>(spec: R
   const keys = Object.keys(spec.inputs.shape) as (keyof z.infer<S> & string)[];
   const withOwner = (outs: Props, props: Props): Props => ({ ...outs, ...ownerProps(props) });
   const forget = (id: string, props: Props) => recorded(spec.kind, spec.journalId ? spec.journalId(id) : id, props);
-  /** The claims of the inputs recorded in a resource's outputs (none when they do not parse). */
-  const claimsOf = (props: Props): Claim[] => {
-    if (!spec.claims || !spec.keepWhenClaimed) return [];
-    const recordedInputs = spec.declared ? spec.declared(props) : props;
-    const picked = Object.fromEntries(keys.filter((k) => recordedInputs[k] !== undefined).map((k) => [k, recordedInputs[k]]));
-    const r = spec.inputs.safeParse(picked);
-    return r.success ? spec.claims(r.data) : [];
-  };
 
   return {
     async configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
@@ -193,11 +187,12 @@ export function defineResource<S extends z.ZodObject, Out extends Props>(spec: R
 
     async delete(id: string, props: Props): Promise<void> {
       forget(id, props);
-      // The object moved to another resource of this program in this run (declared there before this one is
-      // deleted): deleting it would undo that one's.
-      for (const c of claimsOf(props)) {
-        const successor = claimedByOther(c.key, ownerOf(props));
-        if (successor) return progress(`${c.what} is now managed by ${ownerLabel(successor)}: it is kept`);
+      // The object moved to another resource (of this program in this run, or created or adopted later by another
+      // stack in this folder): deleting it would undo that one's.
+      if (spec.sharedId) {
+        const owner = ownerOf(props);
+        const successor = claimedByOther(spec.sharedId(id), owner) ?? laterOwner(spec.kind, spec.journalId ? spec.journalId(id) : id, owner);
+        if (successor) return progress(`${spec.type} ${JSON.stringify(id)} is now managed by ${ownerLabel(successor)}: it is kept`);
       }
       await ignoreNotFound(() => spec.delete(id, props));
     },

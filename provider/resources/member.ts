@@ -31,12 +31,13 @@ async function findMember(email: string) {
 export const memberProvider = defineResource({
   type: "Member",
   kind: "member",
+  journalId: (id) => id.toLowerCase(),
   inputs: memberInputsSchema,
   replaceOn: ["email"],
   // One member per address: a replacement that keeps it (`pulumi up --replace`) removes first, then invites.
   deleteBeforeReplace: (olds, news) => olds.email === news.email,
   same: { roles: (news, olds) => sameRoles(news, olds.roles), adoptExisting: (news, olds) => (news ?? false) === (olds.adoptExisting ?? false) },
-  keepWhenClaimed: true,
+  sharedId: (id) => `member/${id.toLowerCase()}`,
   claims: ({ email }) => [{ key: `member/${email}`, property: "email", what: `the member ${email}`, fix: "declare each member once" }],
   create: async (ins, { ownership }) => {
     const { adopted } = await createSingleton({

@@ -30,7 +30,7 @@ export const externalMonitoringProvider = defineResource({
   // On or off per cluster: a replacement on the same cluster turns it off first.
   deleteBeforeReplace: (olds, news) => olds.clusterId === news.clusterId,
   same: { adoptExisting: (news, olds) => (news ?? false) === (olds.adoptExisting ?? false) },
-  keepWhenClaimed: true,
+  sharedId: (id) => `monitoring/${id}`,
   claims: ({ clusterId }) => [{ key: `monitoring/${clusterId}`, property: "clusterId", what: `the external monitoring of cluster ${clusterId}`, fix: "declare it once per cluster" }],
   create: async (ins, { ownership }) => {
     const client = consoleClient();

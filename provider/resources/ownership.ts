@@ -66,6 +66,25 @@ export function claim(key: string, owner: string | undefined, property: string, 
   return { property, reason: `${ownerLabel(owner)} and ${ownerLabel(holder)} both manage ${what}: ${fix}` };
 }
 
+/** Journal entries are dated by the service's clock as its Date headers give it, to the second. */
+const SERVICE_CLOCK_SLACK_MS = 2_000;
+
+/**
+ * Another resource that took object `id` of `kind` over after `owner` did (a later create or adoption journalled in
+ * this folder, by another stack too), if any: `owner`'s delete must keep it. Without an entry of `owner`'s own (older
+ * than the journal keeps), any other's entry for the id is later.
+ */
+export function laterOwner(kind: string, id: string, owner: string | undefined): string | undefined {
+  const journal = currentJournal();
+  if (!journal || !owner) return undefined;
+  const own = journal.find(kind, owner);
+  // Within the clock's slack, another's entry counts as later.
+  const since = own?.id === id ? own.at - SERVICE_CLOCK_SLACK_MS : -Infinity;
+  const later = journal.others(kind, owner).filter((e) => e.id === id && e.at > since);
+  later.sort((a, b) => b.at - a.at);
+  return later[0]?.owner;
+}
+
 /** The resource of this program, other than `owner`, that claimed `key`, if any. */
 export function claimedByOther(key: string, owner: string | undefined): string | undefined {
   const holder = claims.get(key);

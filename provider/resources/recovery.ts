@@ -80,9 +80,10 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     if (before.has(id)) return false;
     if (!ownership) return true;
     const others = ownership.journal.others(kind, ownership.owner);
-    // A reusable id's tombstone counts only while recovering, for a create recorded after the interrupted intent
-    // (that one is the other resource's); otherwise what exists now decides (`before`, the snapshot).
-    const stale = (e: { recorded?: boolean; at: number }) => spec.reusableIds === true && e.recorded === true && (recoveringFrom === undefined || e.at < recoveringFrom);
+    // A reusable id's finished create (an entry with the id, recorded by the engine or not yet) counts only while
+    // recovering, for a create made after the interrupted intent (that one is the other resource's); otherwise what
+    // exists now decides (`before`, the snapshot): one that is gone now was removed since.
+    const stale = (e: { id?: string; at: number }) => spec.reusableIds === true && e.id !== undefined && (recoveringFrom === undefined || e.at < recoveringFrom);
     if (others.some((e) => e.id === id && !stale(e))) return false;
     // Another resource's create of the same declaration is in flight: what appeared may be its own.
     return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && spec.now() - e.at < IN_FLIGHT_MS);
@@ -154,6 +155,15 @@ export async function createSingleton(spec: {
     },
     create: async (isOurs) => {
       const foreign = existed || !isOurs(spec.key);
+      if (!existed && foreign) {
+        // It does not exist, but another resource's create of it is under way (in this folder, perhaps another stack).
+        throw expected(
+          new Error(
+            `${spec.what} is being created by another resource (an unfinished create in this folder, perhaps of another stack): ` +
+              "declare it in one stack only, or run again once that create has finished",
+          ),
+        );
+      }
       if (foreign && !spec.adoptExisting) {
         throw expected(
           new Error(

@@ -27,7 +27,7 @@ export const secureConnectivityProvider = defineResource({
     allowedRegions: (news, olds) => sameSet(news, olds.allowedRegions),
     adoptExisting: (news, olds) => (news ?? false) === (olds.adoptExisting ?? false),
   },
-  keepWhenClaimed: true,
+  sharedId: (id) => `connectivity/${id}`,
   claims: ({ clusterId }) => [{ key: `connectivity/${clusterId}`, property: "clusterId", what: `the secure connectivity of cluster ${clusterId}`, fix: "declare it once per cluster" }],
   create: async (ins, { ownership }) => {
     const client = consoleClient();

@@ -154,6 +154,23 @@ describe("two stacks of one project in one folder with one credential", () => {
       expect(clusterIds()).toEqual([prodId]);
     });
   });
+
+  it("destroying stack A never removes the member stack B invited after A's was removed in the Console", async () => {
+    const estate = path.join(__dirname, "../programs/estate");
+    const team = { cluster: { name: "team", region: REGION, plan: PLAN }, members: [{ email: "jane@example.com", roles: ["analyst"] }] };
+    await withStacks({ programDir: estate, config: stacks.config(team), env: stacks.env() }, ["teamA", "teamB"], async ([a, b]) => {
+      await a.up();
+      const token = await tokenFor(stacks.emu.credentials.clientId, stacks.emu.credentials.clientSecret);
+      const removed = await request(`${stacks.emu.url}/members/jane%40example.com`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+      await removed.body.dump();
+      expect(removed.statusCode).toBeLessThan(300); // she left: an admin removed her in the Console
+      await b.up(); // nothing exists: a plain create, although stack A's entry is not marked recorded yet
+      expect(stacks.emu.state().members.find((m) => m.email === "jane@example.com")?.roles).toEqual(["analyst"]);
+      await a.destroy();
+      expect(a.output.join("\n")).toMatch(/Member "jane@example.com" is now managed by Member "member-0": it is kept/);
+      expect(stacks.emu.state().members.some((m) => m.email === "jane@example.com")).toBe(true);
+    });
+  });
 });
 
 describe("objects that existed before", () => {
