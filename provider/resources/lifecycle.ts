@@ -21,7 +21,7 @@ import { checkInputs, parseInputs } from "./check";
 import { configure, progress } from "./context";
 import { ignoreNotFound, isNotFound } from "./errors";
 import { isUnknown, type CheckFailure } from "./inputs";
-import { claim, claimedByOther, laterOwner, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs } from "./ownership";
+import { claim, claimedByOther, otherManager, ownerLabel, ownerOf, ownerProps, ownershipOf, recorded, refreshedInputs, released } from "./ownership";
 import type { Ownership } from "./recovery";
 
 export type Props = Record<string, unknown>;
@@ -101,7 +101,8 @@ export interface ResourceSpec<S extends z.ZodObject, Out extends Props> {
    * The id names the API object itself (a member's e-mail, a cluster's schedule, a secret's name — not a client with
    * an id of its own), so another resource may come to own the same object: the claim key of the object with this id.
    * `delete` keeps the object when another resource of this program claims it in this run (a rename), or when the
-   * journal of this folder shows another resource (of another stack too) created or adopted it after this one.
+   * journal of this folder shows another resource (of another stack too) manages it too; either way the delete
+   * releases this resource's entry.
    */
   sharedId?: (id: string) => string;
   /** Checks against the API (e.g. names of regions), run only with known inputs. */
@@ -187,14 +188,15 @@ export function defineResource<S extends z.ZodObject, Out extends Props>(spec: R
 
     async delete(id: string, props: Props): Promise<void> {
       forget(id, props);
-      // The object moved to another resource (of this program in this run, or created or adopted later by another
-      // stack in this folder): deleting it would undo that one's.
-      if (spec.sharedId) {
-        const owner = ownerOf(props);
-        const successor = claimedByOther(spec.sharedId(id), owner) ?? laterOwner(spec.kind, spec.journalId ? spec.journalId(id) : id, owner);
-        if (successor) return progress(`${spec.type} ${JSON.stringify(id)} is now managed by ${ownerLabel(successor)}: it is kept`);
-      }
-      await ignoreNotFound(() => spec.delete(id, props));
+      if (!spec.sharedId) return ignoreNotFound(() => spec.delete(id, props));
+      // Another resource manages the object too (of this program in this run, or one that created or adopted it
+      // later, by the journal of this folder, of another stack too): deleting it would undo that one's.
+      const owner = ownerOf(props);
+      const journalId = spec.journalId ? spec.journalId(id) : id;
+      const successor = claimedByOther(spec.sharedId(id), owner) ?? otherManager(spec.kind, journalId, owner);
+      if (successor) progress(`${spec.type} ${JSON.stringify(id)} is now managed by ${ownerLabel(successor)}: it is kept`);
+      else await ignoreNotFound(() => spec.delete(id, props));
+      released(spec.kind, journalId, props);
     },
   };
 }

@@ -66,23 +66,22 @@ export function claim(key: string, owner: string | undefined, property: string, 
   return { property, reason: `${ownerLabel(owner)} and ${ownerLabel(holder)} both manage ${what}: ${fix}` };
 }
 
-/** Journal entries are dated by the service's clock as its Date headers give it, to the second. */
-const SERVICE_CLOCK_SLACK_MS = 2_000;
-
 /**
- * Another resource that took object `id` of `kind` over after `owner` did (a later create or adoption journalled in
- * this folder, by another stack too), if any: `owner`'s delete must keep it. Without an entry of `owner`'s own (older
- * than the journal keeps), any other's entry for the id is later.
+ * Another resource that manages object `id` of `kind` too, by the journal of this folder (of another stack too): one
+ * whose entry names the id — it created or adopted the object and has not deleted it or moved off it since (a delete
+ * releases its entry, a new key overwrites it). `owner`'s delete must keep the object then.
  */
-export function laterOwner(kind: string, id: string, owner: string | undefined): string | undefined {
+export function otherManager(kind: string, id: string, owner: string | undefined): string | undefined {
   const journal = currentJournal();
   if (!journal || !owner) return undefined;
-  const own = journal.find(kind, owner);
-  // Within the clock's slack, another's entry counts as later.
-  const since = own?.id === id ? own.at - SERVICE_CLOCK_SLACK_MS : -Infinity;
-  const later = journal.others(kind, owner).filter((e) => e.id === id && e.at > since);
-  later.sort((a, b) => b.at - a.at);
-  return later[0]?.owner;
+  return journal.others(kind, owner).find((e) => e.id === id)?.owner;
+}
+
+/** `owner`'s delete of object `id` is done (deleted, or kept for another): its entry no longer names the object. */
+export function released(kind: string, id: string, props: Record<string, unknown>): void {
+  const owner = ownerOf(props);
+  const journal = owner ? currentJournal() : undefined;
+  if (owner && journal?.find(kind, owner)?.id === id) journal.clear(kind, owner);
 }
 
 /** The resource of this program, other than `owner`, that claimed `key`, if any. */

@@ -3,7 +3,8 @@
  * a destroy never removes what another stack created or adopted since (the folder's journal says so), recovery never
  * takes another stack's backup, a finished create of another stack never blocks a plain create of what is gone, a
  * rename keeps its object whatever a refresh recorded; and two unknown list elements are not "listed twice". Each
- * stack runs in its own provider process: claims are cleared between them. Each failed on d81d909.
+ * stack runs in its own provider process: claims are cleared between them. Each failed on d81d909; the last three
+ * (a delete keeps an object only while another resource still manages it) failed on 34f03d2.
  */
 import { providers } from "../../provider/resources";
 import { clearClaims } from "../../provider/resources/ownership";
@@ -144,4 +145,55 @@ it("Member renamed (adopted by the new name) after a refresh recorded a non-assi
   await providers.member.create(declared.inputs);
   await providers.member.delete(old.id, refreshed);
   expect(h.emu.state().members.some((m) => m.email === email)).toBe(true);
+});
+
+const has = (email: string) => h.emu.state().members.some((m) => m.email === email);
+
+it("two stacks: after A's destroy kept B's member, B's own destroy removes her (nothing else manages her)", async () => {
+  const email = "jane@example.com";
+  const a = await up(providers.member, { email, roles: ["analyst"], __owner: owner("Member", "jane", "stack-a") });
+  await api().deleteMember(email);
+  const b = await up(providers.member, { email, roles: ["admin"], __owner: owner("Member", "jane", "stack-b") });
+  clearClaims();
+  await providers.member.delete(a.id, a.outs); // destroy A: kept (B's)
+  expect(has(email)).toBe(true);
+  clearClaims();
+  await providers.member.delete(b.id, b.outs); // destroy B: B is the only manager
+  expect(has(email)).toBe(false);
+});
+
+it("single stack create -> rename (adoptExisting) -> destroy: the member is removed", async () => {
+  const email = "jane@example.com";
+  await up(providers.member, { email, roles: ["analyst"], adoptExisting: true, __owner: owner("Member", "jane") });
+  // rename run: new name adopts, old name deleted (kept via the in-run claim)
+  clearClaims();
+  const checked = await providers.member.check({}, { email, roles: ["analyst"], adoptExisting: true, __owner: owner("Member", "jane2") });
+  expect(checked.failures ?? []).toEqual([]);
+  const renamed = await providers.member.create(checked.inputs);
+  await providers.member.delete(email, { email, roles: ["analyst"], adoptExisting: true, __owner: owner("Member", "jane") });
+  expect(has(email)).toBe(true);
+  // later: pulumi destroy
+  clearClaims();
+  await providers.member.delete(renamed.id, renamed.outs);
+  expect(has(email)).toBe(false);
+});
+
+it("single stack rename, then change the e-mail: the old address is removed (no timing involved)", async () => {
+  const x = "jane@example.com";
+  const y = "jane.doe@example.com";
+  await up(providers.member, { email: x, roles: ["analyst"], __owner: owner("Member", "jane") });
+  clearClaims();
+  const checked = await providers.member.check({}, { email: x, roles: ["analyst"], adoptExisting: true, __owner: owner("Member", "jane2") });
+  const renamed = await providers.member.create(checked.inputs);
+  await providers.member.delete(x, { email: x, roles: ["analyst"], __owner: owner("Member", "jane") });
+  clearClaims();
+  await providers.member.diff(renamed.id, renamed.outs, checked.inputs);
+  // next run: email x -> y (replace, create before delete since the email differs)
+  clearClaims();
+  const next = await providers.member.check(renamed.outs, { email: y, roles: ["analyst"], adoptExisting: true, __owner: owner("Member", "jane2") });
+  expect(next.failures ?? []).toEqual([]);
+  await providers.member.create(next.inputs);
+  await providers.member.delete(renamed.id, renamed.outs);
+  expect(has(y)).toBe(true);
+  expect(has(x)).toBe(false);
 });
