@@ -10,14 +10,13 @@ import type { Backup } from "../schemas/api";
 import { consoleClient, progress } from "./context";
 import { ignoreNotFound } from "./errors";
 import { backupInputsSchema } from "./inputs";
-import { defineResource, keptInStack } from "./lifecycle";
+import { defineResource, keptInStack, splitId } from "./lifecycle";
 import { invalidateCluster } from "./read-cache";
 import { INTENT_WINDOW_MS, recoverableCreate } from "./recovery";
 
 export function parseBackupId(id: string): { clusterId: string; backupId: string } {
-  const i = id.indexOf("/");
-  if (i <= 0 || i === id.length - 1) throw new Error(`Backup id ${JSON.stringify(id)} is not of the form <clusterId>/<backupId>`);
-  return { clusterId: id.slice(0, i), backupId: id.slice(i + 1) };
+  const [clusterId, backupId] = splitId(id, "Backup", "backupId");
+  return { clusterId, backupId };
 }
 
 /** Read at run time (the serialized provider captures no setting). */

@@ -9,13 +9,12 @@ import { connectionBundle, withCurrentKeys } from "./bundle";
 import { readClusterCached } from "./cluster-state";
 import { consoleClient } from "./context";
 import { findOrConfirmGone } from "./errors";
-import type { Props } from "./lifecycle";
+import { splitId, type Props } from "./lifecycle";
 import { coalesced } from "./read-cache";
 
 export function parseClientId(id: string): { clusterId: string; clientId: string } {
-  const i = id.indexOf("/");
-  if (i <= 0 || i === id.length - 1) throw new Error(`ZeebeClient id ${JSON.stringify(id)} is not of the form <clusterId>/<clientId>`);
-  return { clusterId: id.slice(0, i), clientId: id.slice(i + 1) };
+  const [clusterId, clientId] = splitId(id, "ZeebeClient", "clientId");
+  return { clusterId, clientId };
 }
 
 export function sameSet(a: unknown, b: unknown): boolean {

@@ -7,14 +7,13 @@
 import { consoleClient } from "./context";
 import { findOrConfirmGone } from "./errors";
 import { connectorSecretInputsSchema } from "./inputs";
-import { defineResource } from "./lifecycle";
+import { defineResource, splitId } from "./lifecycle";
 import { coalesced, invalidateCluster } from "./read-cache";
 import { createSecret, recordedFields } from "./secret-create";
 
 export function parseSecretId(id: string): { clusterId: string; name: string } {
-  const i = id.indexOf("/");
-  if (i <= 0 || i === id.length - 1) throw new Error(`ConnectorSecret id ${JSON.stringify(id)} is not of the form <clusterId>/<secretName>`);
-  return { clusterId: id.slice(0, i), name: id.slice(i + 1) };
+  const [clusterId, name] = splitId(id, "ConnectorSecret", "secretName");
+  return { clusterId, name };
 }
 
 export const connectorSecretProvider = defineResource({

@@ -60,6 +60,13 @@ export interface CreateContext {
   raw: Props;
 }
 
+/** `<clusterId>/<rest>` ids (a client, a secret, a backup): the two parts, or an error naming the form. */
+export function splitId(id: string, type: string, rest: string): [clusterId: string, rest: string] {
+  const i = id.indexOf("/");
+  if (i <= 0 || i === id.length - 1) throw new Error(`${type} id ${JSON.stringify(id)} is not of the form <clusterId>/<${rest}>`);
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
 /**
  * An error that keeps what a create (or update) made in the stack: the engine records `id` and `properties` (marked
  * `__awaiting`, for the resource's diff to plan the rest), so a destroy still removes it and the next up goes on.

@@ -11,7 +11,7 @@ import type { MonitoringClients } from "../schemas/api";
 import { consoleClient, progress } from "./context";
 import { findOrConfirmGone, ignoreNotFound } from "./errors";
 import { externalMonitoringInputsSchema, monitoringClientInputsSchema } from "./inputs";
-import { defineResource } from "./lifecycle";
+import { defineResource, splitId } from "./lifecycle";
 import { INTENT_WINDOW_MS, createSingleton, recoverableCreate } from "./recovery";
 
 const endpointOf = (m: MonitoringClients) => {
@@ -57,9 +57,8 @@ export const externalMonitoringProvider = defineResource({
 });
 
 export function parseMonitoringClientId(id: string): { clusterId: string; clientUuid: string } {
-  const i = id.indexOf("/");
-  if (i <= 0 || i === id.length - 1) throw new Error(`MonitoringClient id ${JSON.stringify(id)} is not of the form <clusterId>/<clientUuid>`);
-  return { clusterId: id.slice(0, i), clientUuid: id.slice(i + 1) };
+  const [clusterId, clientUuid] = splitId(id, "MonitoringClient", "clientUuid");
+  return { clusterId, clientUuid };
 }
 
 export const monitoringClientProvider = defineResource({

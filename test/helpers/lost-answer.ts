@@ -18,6 +18,8 @@ export const h: {
   cacheDir: string;
   /** Loses the answer (after the emulator processed the request) of the next request matching. */
   loseAnswer?: { method: string; path: RegExp; times: number };
+  /** Sees every request first; answers it itself (returns true), e.g. with a stale body or a 503, or lets it through. */
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 } = {} as never;
 
 const saved = { ...process.env };
@@ -26,6 +28,7 @@ export function setup(): void {
   beforeAll(async () => {
     h.emu = await startEmulator({ provisioningMs: 300, backupMs: 300 } as never);
     h.proxy = http.createServer((req, res) => {
+      if (h.intercept?.(req, res)) return;
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", async () => {
@@ -71,6 +74,7 @@ export function setup(): void {
     h.emu.reset();
     h.emu.setFaults({});
     h.loseAnswer = undefined;
+    h.intercept = undefined;
     resetTokenProviders();
     clearReadCache();
     clearClaims();

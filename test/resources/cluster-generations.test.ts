@@ -3,7 +3,6 @@
  * upgrade is never replayed nor taken past the declared generation, a failed upgrade stays planned, a paused cluster is
  * woken for it, the default encryption declared is no change. Each failed on 151b4fb.
  */
-import type * as http from "node:http";
 import { providers } from "../../provider/resources";
 import { api, h, owner, setup } from "../helpers/lost-answer";
 
@@ -106,16 +105,6 @@ it("a generation upgrade of a Suspended (auto-paused) cluster wakes it and upgra
   expect(updated.outs?.generationName).toBe(V88);
 });
 
-type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-let original: Listener | undefined;
-afterEach(() => {
-  if (original) {
-    h.proxy.removeAllListeners("request");
-    h.proxy.on("request", original);
-    original = undefined;
-  }
-});
-
 it("a lost upgrade answer followed by stale reads (eventual consistency) is not replayed: one PUT /upgrade, the update ends on 8.8", async () => {
   const p = await api().getParameters();
   const raw = { name: "stale", region: p.regions[0].name, plan: p.clusterPlanTypes[0].name, autoUpdate: false, generation: "Camunda 8.7.x", __owner: owner("Cluster", "stale") };
@@ -125,22 +114,18 @@ it("a lost upgrade answer followed by stale reads (eventual consistency) is not 
   const stale = Buffer.from(JSON.stringify(await api().getCluster(created.id)));
 
   // The live service is eventually consistent: for 8 s after the upgrade, reads of the cluster still show 8.7 Healthy.
-  original = h.proxy.listeners("request")[0] as Listener;
-  h.proxy.removeAllListeners("request");
   let staleUntil = 0;
   let upgradePuts = 0;
-  h.proxy.on("request", (req, res) => {
+  h.intercept = (req, res) => {
     if (req.method === "PUT" && /\/upgrade$/.test(req.url ?? "")) {
       upgradePuts++;
       staleUntil = Date.now() + 8000;
     }
-    if (req.method === "GET" && req.url === `/clusters/${created.id}` && Date.now() < staleUntil) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(stale);
-      return;
-    }
-    original!(req, res);
-  });
+    if (req.method !== "GET" || req.url !== `/clusters/${created.id}` || Date.now() >= staleUntil) return false;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(stale);
+    return true;
+  };
   h.loseAnswer = { method: "PUT", path: /\/upgrade$/, times: 1 };
 
   const news = (await providers.cluster.check(created.outs, { ...raw, generation: "Camunda 8.8.x" })).inputs;

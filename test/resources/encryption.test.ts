@@ -2,7 +2,6 @@
  * ClusterEncryption never takes over keys someone else set (adoptExisting opts in), and always takes its own back: keys
  * it set before its wait failed are its own on the next up. Each failed on 151b4fb or 1a7c9b1.
  */
-import type * as http from "node:http";
 import { providers } from "../../provider/resources";
 import { api, h, interrupted, journal, owner, setup } from "../helpers/lost-answer";
 
@@ -36,16 +35,6 @@ it("ClusterEncryption never rotates keys someone else set on a BYOK cluster (law
   expect(h.emu.state().encryptionKeys[clusterId]?.primary).toBe(KEY("cd"));
 });
 
-type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-let original: Listener | undefined;
-afterEach(() => {
-  if (original) {
-    h.proxy.removeAllListeners("request");
-    h.proxy.on("request", original);
-    original = undefined;
-  }
-});
-
 
 it.each(["live", "default"] as const)("the keys this very resource set are not refused as someone else's on the next up (profiles %s)", async (profiles) => {
   h.emu.setProfiles(profiles);
@@ -55,19 +44,15 @@ it.each(["live", "default"] as const)("the keys this very resource set are not r
   const cluster = await providers.cluster.create((await providers.cluster.check({}, rawCluster)).inputs);
 
   // The Console answers 503 for a while right after the keys were set (the wait for Healthy fails).
-  original = h.proxy.listeners("request")[0] as Listener;
-  h.proxy.removeAllListeners("request");
   let failUntil = 0;
-  h.proxy.on("request", (req, res) => {
-    if (req.method === "GET" && req.url === `/clusters/${cluster.id}` && Date.now() < failUntil) {
-      res.writeHead(503, { "content-type": "text/plain" });
-      res.end("service unavailable");
-      return;
-    }
-    const after = req.method === "PUT" && /\/encryption$/.test(req.url ?? "");
-    original!(req, res);
-    if (after && failUntil === 0) failUntil = Date.now() + 9000; // after the first PUT only
-  });
+  h.intercept = (req, res) => {
+    // From the first PUT of the keys on, for 9 s.
+    if (req.method === "PUT" && /\/encryption$/.test(req.url ?? "") && failUntil === 0) failUntil = Date.now() + 9000;
+    if (req.method !== "GET" || req.url !== `/clusters/${cluster.id}` || Date.now() >= failUntil) return false;
+    res.writeHead(503, { "content-type": "text/plain" });
+    res.end("service unavailable");
+    return true;
+  };
 
   const raw = { clusterId: cluster.id, primaryKeyArn: KEY("ab"), __owner: owner("ClusterEncryption", "keys") };
   const checked = await providers.clusterEncryption.check({}, raw);
