@@ -212,6 +212,7 @@ export async function buildServer(d: ServerDeps): Promise<FastifyInstance> {
         statusCode: reply.statusCode,
         contentType: typeof contentType === "string" ? contentType : undefined,
         body: payloadText(payload),
+        receivedAt: Math.round(Date.now() - reply.elapsedTime),
       });
       return payload;
     });

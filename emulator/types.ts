@@ -99,6 +99,8 @@ export interface RecordedResponse {
   statusCode: number;
   contentType: string | undefined;
   body: string;
+  /** When the request arrived (ms since the epoch): what a rate limit measures, unlike the time of the answer. */
+  receivedAt: number;
 }
 
 export interface EmulatorOptions {

@@ -22,8 +22,13 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { ensurePrivateDir, readPrivateFile, UnsafeFolderError, withFileLock, writePrivateFile } from "../fs/private-dir";
 
-/** Minimum spacing of two token requests to one token service (from this machine's processes of this user). */
-export const TOKEN_REQUEST_SPACING_MS = 1100;
+/**
+ * Minimum spacing of two token requests to one token service (from this machine's processes of this user), measured
+ * when they are sent. The service measures when they arrive: a first request that also opens the connection (TCP and
+ * TLS handshakes) arrives later than a second one on the kept-alive connection, so the spacing keeps a quarter of a
+ * second over the service's one second for that difference.
+ */
+export const TOKEN_REQUEST_SPACING_MS = 1250;
 /** Longest wait for one answer of the token service. */
 const TOKEN_TIMEOUT_MS = 15_000;
 /** Retries of a token request that got no answer at all. */
@@ -255,6 +260,7 @@ export class TokenProvider {
     const body = new URLSearchParams({ grant_type: "client_credentials", audience, client_id: clientId, client_secret: clientSecret }).toString();
     for (let attempt = 0; ; attempt++) {
       await tokenRequestSlot(tokenUrl, this.throttleFolder());
+      const sentAt = Date.now();
       this.stats.requests++;
       let status = 0;
       let text = "";
@@ -312,7 +318,9 @@ export class TokenProvider {
       if (status === 0) silent++;
       const retryable = (status === 0 && silent <= MAX_SILENT_RETRIES) || status === 408 || status === 429 || status >= 500;
       const delay = status === 429 ? (wait ?? backoffMs(attempt)) : backoffMs(attempt);
-      if (!retryable || Date.now() - started + delay > maxWait) {
+      // The next request goes out after the delay and no sooner than its throttle slot: both count against maxWait.
+      const nextIn = Math.max(delay, sentAt + TOKEN_REQUEST_SPACING_MS - Date.now());
+      if (!retryable || Date.now() - started + nextIn > maxWait) {
         const failure = new CamundaAuthError(
           status === 429
             ? `The token service at ${tokenUrl} kept refusing requests from this address (HTTP 429) for ${Math.round((Date.now() - started) / 1000)} s`

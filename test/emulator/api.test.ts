@@ -1,7 +1,7 @@
 /** Console API rules: auth and scopes, cluster lifecycle, clients, secrets, allowlist, members, out-of-band changes. */
 import type { Emulator } from "../../emulator";
 import { GENERATIONS, PLAN_TYPES } from "../../emulator/seed";
-import { call, clusterBody, createCluster, getToken, sleep, specViolations, startTestEmulator } from "./helpers";
+import { call, clusterBody, createCluster, getToken, sleep, specViolations, startTestEmulator, waitFor } from "./helpers";
 
 let emu: Emulator;
 let token: string;
@@ -24,11 +24,13 @@ describe("authentication and scopes", () => {
   });
 
   it("answers 401 once the token has expired", async () => {
-    const short = await startTestEmulator({ tokenTtlSeconds: 1 });
+    // Expiry is checked in whole seconds: a 1-second token issued at S.99 is already expired at S+1.00, so the token
+    // lives 2 seconds here (at least one whole second of validity).
+    const short = await startTestEmulator({ tokenTtlSeconds: 2 });
     try {
       const t = await getToken(short);
       expect((await call(short, t, "GET", "/clusters")).status).toBe(200);
-      await sleep(2000);
+      await sleep(3100);
       expect((await call(short, t, "GET", "/clusters")).status).toBe(401);
     } finally {
       await short.stop();
@@ -88,7 +90,8 @@ describe("clusters", () => {
   });
 
   it("goes from Creating to Healthy after provisioningMs; GET client is 412 until then", async () => {
-    const slow = await startTestEmulator({ provisioningMs: 300 });
+    // Four requests must land before provisioning ends: 5 s leaves a loaded machine room.
+    const slow = await startTestEmulator({ provisioningMs: 5000 });
     try {
       const t = await getToken(slow);
       const id = await createCluster(slow, t);
@@ -99,8 +102,7 @@ describe("clusters", () => {
       const early = await call(slow, t, "GET", `/clusters/${id}/clients/${client.clientId}`);
       expect(early.status).toBe(412);
       expect(early.text).toBe("The cluster is not ready; try again later");
-      await sleep(320);
-      expect((await call(slow, t, "GET", `/clusters/${id}`)).json().status.ready).toBe("Healthy");
+      await waitFor(async () => (await call(slow, t, "GET", `/clusters/${id}`)).json().status.ready === "Healthy", 20_000);
       expect((await call(slow, t, "GET", `/clusters/${id}/clients/${client.clientId}`)).status).toBe(200);
     } finally {
       await slow.stop();

@@ -1,6 +1,6 @@
 /** Fault and latency injection, set at start, through setFaults() and through PUT /__emulator/faults. */
 import type { Emulator } from "../../emulator";
-import { call, createCluster, getToken, sleep, specViolations, startTestEmulator } from "./helpers";
+import { call, createCluster, getToken, specViolations, startTestEmulator, waitFor } from "./helpers";
 
 let emu: Emulator;
 let token: string;
@@ -75,13 +75,12 @@ it("answers GETs with 412 not ready, and secret writes with 409 in progress", as
 });
 
 it("keeps deleted secrets visible for secretLingerMs", async () => {
-  emu.setFaults({ secretLingerMs: 250 });
+  emu.setFaults({ secretLingerMs: 3000 });
   await call(emu, token, "POST", `/clusters/${clusterId}/secrets`, { secretName: "GHOST", secretValue: "boo" });
   expect((await call(emu, token, "DELETE", `/clusters/${clusterId}/secrets/GHOST`)).status).toBe(204);
   expect((await call(emu, token, "GET", `/clusters/${clusterId}/secrets`)).json().GHOST).toBe("boo");
   expect(emu.stats().faultsInjected.lingeringSecretReads).toBe(1);
-  await sleep(300);
-  expect((await call(emu, token, "GET", `/clusters/${clusterId}/secrets`)).json().GHOST).toBeUndefined();
+  await waitFor(async () => (await call(emu, token, "GET", `/clusters/${clusterId}/secrets`)).json().GHOST === undefined, 20_000, "the secret's removal");
 });
 
 it("adds latency to API and token responses", async () => {

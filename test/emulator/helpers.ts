@@ -119,3 +119,12 @@ export async function createCluster(emu: Emulator, token: string, overrides: Rec
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` every 50 ms until it holds; fails naming `what` once `deadlineMs` has passed. */
+export async function waitFor(done: () => Promise<boolean>, deadlineMs: number, what = "the condition"): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await done())) {
+    if (Date.now() > until) throw new Error(`${what} did not hold within ${deadlineMs} ms`);
+    await sleep(50);
+  }
+}

@@ -7,13 +7,14 @@ import { DEFAULT_PROFILES, LIVE_PROFILES, PROFILE_NAMES } from "../../emulator";
 import { parseCliArgs } from "../../emulator/cli";
 import { resolveProfiles } from "../../emulator/profiles";
 import { GENERATIONS } from "../../emulator/seed";
-import { call, createCluster, getToken, sleep, specViolations, startTestEmulator } from "./helpers";
+import { call, createCluster, getToken, sleep, specViolations, startTestEmulator, waitFor } from "./helpers";
 
 let emu: Emulator;
 let token: string;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ provisioningMs: 0, profileTuning: { consistencyLagMs: 400, clientDetailsLagMs: 400, autoPauseMs: 300, apiRequestsPerSecond: 5 } });
+  // Lags long enough that a loaded machine still sees the transient answer; the tests then poll until it passes.
+  emu = await startTestEmulator({ provisioningMs: 0, profileTuning: { consistencyLagMs: 3000, clientDetailsLagMs: 3000, apiRequestsPerSecond: 5 } });
   token = await getToken(emu);
 });
 afterAll(() => emu.stop());
@@ -85,8 +86,7 @@ describe("each profile alone", () => {
     on("clientDetailsNotReady");
     const { clientId } = (await call(emu, token, "POST", `/clusters/${id}/clients`, { clientName: "a" })).json();
     expect((await call(emu, token, "GET", `/clusters/${id}/clients/${clientId}`)).status).toBe(412);
-    await sleep(450);
-    expect((await call(emu, token, "GET", `/clusters/${id}/clients/${clientId}`)).status).toBe(200);
+    await waitFor(async () => (await call(emu, token, "GET", `/clusters/${id}/clients/${clientId}`)).status === 200, 20_000, "the client's details");
   });
 
   it("stageLabelNotReturned and allowlistHidden: labels and the allowlist do not come back", async () => {
@@ -116,25 +116,27 @@ describe("each profile alone", () => {
     const id = await createCluster(emu, token);
     expect((await call(emu, token, "GET", `/clusters/${id}`)).status).toBe(404);
     expect((await call(emu, token, "GET", "/clusters")).json()).toEqual([]);
-    await sleep(450);
-    expect((await call(emu, token, "GET", `/clusters/${id}`)).status).toBe(200);
+    await waitFor(async () => (await call(emu, token, "GET", `/clusters/${id}`)).status === 200, 20_000, "the new cluster");
     await call(emu, token, "POST", `/clusters/${id}/secrets`, { secretName: "S", secretValue: "v" });
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({});
-    await sleep(450);
+    await waitFor(async () => "S" in (await call(emu, token, "GET", `/clusters/${id}/secrets`)).json(), 20_000, "the new secret");
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({ S: "v" });
     await call(emu, token, "DELETE", `/clusters/${id}/secrets/S`);
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({ S: "v" });
   });
 
   it("clusterLifecycle: Creating → Updating → Healthy, auto-pause of a dev Trial cluster, wake through Resuming", async () => {
-    const slow = await startTestEmulator({ provisioningMs: 300, profiles: ["clusterLifecycle"], profileTuning: { autoPauseMs: 400 } });
+    // Creating lasts 1.8 s, Updating 1.2 s, Healthy 1.5 s before the pause: each state is wide enough for a poll
+    // every 50 ms to see it on a loaded machine; Resuming lasts provisioningMs again.
+    const slow = await startTestEmulator({ provisioningMs: 3000, profiles: ["clusterLifecycle"], profileTuning: { autoPauseMs: 1500 } });
     try {
       const t = await getToken(slow);
       const id = await createCluster(slow, t, { stageLabel: "dev" });
       const seen = new Set<string>();
-      for (let i = 0; i < 40 && !seen.has("Suspended"); i++) {
+      const until = Date.now() + 30_000;
+      while (!seen.has("Suspended") && Date.now() < until) {
         seen.add((await call(slow, t, "GET", `/clusters/${id}`)).json().status.ready);
-        await sleep(25);
+        await sleep(50);
       }
       expect([...seen]).toEqual(["Creating", "Updating", "Healthy", "Suspended"]);
       await call(slow, t, "PUT", `/clusters/${id}/wake`);

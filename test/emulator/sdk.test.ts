@@ -11,7 +11,7 @@ let emu: Emulator;
 
 beforeAll(async () => {
   // The real rate limit stays on: the SDK must get by with one cached token.
-  emu = await startTestEmulator({ tokenRateLimit: { minIntervalMs: 1000, blockMs: 5000 }, provisioningMs: 2000 });
+  emu = await startTestEmulator({ tokenRateLimit: { minIntervalMs: 1000, blockMs: 5000 }, provisioningMs: 60_000 });
 });
 afterAll(() => emu.stop());
 
@@ -53,7 +53,8 @@ it("creates and manages a cluster, a client, secrets and the IP allowlist throug
   expect(created.clientSecret).toHaveLength(64);
   await expect(admin.getClient(clusterId, created.clientId)).rejects.toThrow(/412/);
 
-  await new Promise((r) => setTimeout(r, 2100));
+  // Provisioning is long so that the calls above see Creating on any machine; it ends here.
+  emu.setClusterHealthy(clusterId);
   expect((await admin.getClusters()).filter((c) => c.uuid === clusterId).map((c) => c.status.ready)).toEqual(["Healthy"]);
   const details = await admin.getClient(clusterId, created.clientId);
   expect(details.ZEEBE_CLIENT_ID).toBe(created.clientId);

@@ -55,7 +55,12 @@ async function startInstalledEmulator(): Promise<Record<string, string>> {
     cwd: project,
     stdio: "ignore",
   });
-  for (let i = 0; i < 100 && !fs.existsSync(envFile); i++) await new Promise((r) => setTimeout(r, 100));
+  // A cold start on a loaded machine can take many seconds: wait up to a minute, and stop at once if it exited.
+  const until = Date.now() + 60_000;
+  while (!(fs.existsSync(envFile) && fs.readFileSync(envFile, "utf8").includes("CAMUNDA_CONSOLE_OAUTH_AUDIENCE"))) {
+    if (emulator.exitCode !== null || Date.now() > until) throw new Error(`the installed emulator wrote no ${envFile} (exit code ${emulator.exitCode})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const env: Record<string, string> = {};
   for (const m of fs.readFileSync(envFile, "utf8").matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
   return env;

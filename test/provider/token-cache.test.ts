@@ -225,5 +225,5 @@ describe("the token throttle is per token service, across credentials and proces
     );
     expect(results.map((r) => r.requests)).toEqual(Array(n).fill(1));
     expect(e.stats().tokenRequests).toMatchObject({ total: n, ok: n, rateLimited: 0 });
-  }, 60_000);
+  }, 120_000);
 });

@@ -40,7 +40,7 @@ function tokenRecorder(): { times: number[]; statuses: number[]; tokens: string[
     tokens: [] as string[],
     onResponse: (r: RecordedResponse) => {
       if (r.kind !== "token") return;
-      rec.times.push(Date.now());
+      rec.times.push(r.receivedAt); // when the request arrived: what the token service's limit measures
       rec.statuses.push(r.statusCode);
       if (r.statusCode === 200) rec.tokens.push((JSON.parse(r.body) as { access_token: string }).access_token);
     },
@@ -199,7 +199,8 @@ describe("bad credentials", () => {
 
 describe("token service 429", () => {
   it("waits as Retry-After says and recovers once the address is unblocked", async () => {
-    emu = await startEmu({ tokenRateLimit: { minIntervalMs: 1000, blockMs: 2000 } });
+    // A wide interval, so that the provider's request is sure to come within it however late it starts.
+    emu = await startEmu({ tokenRateLimit: { minIntervalMs: 5000, blockMs: 2000 } });
     const settings = settingsFor(emu);
     const client = track(createConsoleClient(settings));
     // Let this process's throttle slot free up, so that the provider's request follows the raw one at once.
