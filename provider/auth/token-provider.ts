@@ -69,6 +69,7 @@ export interface TokenProviderStats {
 // ---- the throttle: per token service, across this process and (through the cache folder) every process ----------
 
 const lastAt = new Map<string, number>();
+const sentAt = new Map<string, number>();
 const chains = new Map<string, Promise<void>>();
 
 /** The cross-process record of the last token request to a token service (in the private cache folder). */
@@ -81,38 +82,68 @@ function slotFiles(dir: string, tokenUrl: string): { last: string; lock: string 
 /** A recorded slot further ahead than any queue could make (a skewed clock, a planted file) is ignored. */
 const MAX_QUEUE_MS = 120_000;
 
+/** The throttle's record: the latest slot reserved and the latest request actually sent (ms since the epoch). */
+interface SlotRecord {
+  reserved: number;
+  sent: number;
+}
+
 /**
  * Waits for the next token-request slot of `tokenUrl`: never two requests to one token service less than
  * TOKEN_REQUEST_SPACING_MS apart, whatever the credential — the service limits per source address, failed requests
  * included — from this process and, through `dir` (the private state folder), from every process of this user on
  * the machine. Each process reserves the next free slot under a lock held for a few milliseconds, then waits for it
  * outside the lock: any number of processes queue one request per spacing, and none has to go on unlocked.
+ *
+ * A timer can fire late (a busy machine): a process that wakes for its slot records its send under the lock again,
+ * and waits on while the last recorded send is less than the spacing ago — so the spacing holds between the sends
+ * themselves, not only between the slots that were planned.
  */
 function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<void> {
   const previous = chains.get(tokenUrl) ?? Promise.resolve();
   const slot = previous.then(async () => {
     const files = dir ? slotFiles(dir, tokenUrl) : undefined;
-    const reserve = async (): Promise<number> => {
-      const now = Date.now();
-      let last = lastAt.get(tokenUrl) ?? 0;
-      if (files) {
-        const recorded = Number(readPrivateFile(files.last) ?? 0) || 0;
-        if (recorded <= now + MAX_QUEUE_MS) last = Math.max(last, recorded);
-      }
-      const at = Math.max(now, last + TOKEN_REQUEST_SPACING_MS);
-      lastAt.set(tokenUrl, at);
-      if (files) {
-        try {
-          writePrivateFile(files.last, String(at));
-        } catch {
-          // best effort: this process still keeps its own spacing
+    const locked = async <T>(fn: (record: SlotRecord, now: number) => T): Promise<T> => {
+      const run = async (): Promise<T> => {
+        const now = Date.now();
+        const record = { reserved: lastAt.get(tokenUrl) ?? 0, sent: sentAt.get(tokenUrl) ?? 0 };
+        if (files) {
+          // "<reserved> <sent>"; an older record holds only the first. A time too far ahead (a skewed clock, a
+          // planted file) is ignored: no queue makes a reservation 2 minutes ahead, and no send is in the future.
+          const [reserved = 0, sent = 0] = (readPrivateFile(files.last) ?? "").split(" ").map((v) => Number(v) || 0);
+          if (reserved <= now + MAX_QUEUE_MS) record.reserved = Math.max(record.reserved, reserved);
+          if (sent <= now) record.sent = Math.max(record.sent, sent);
         }
-      }
-      return at;
+        return fn(record, now);
+      };
+      return files ? withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 30_000 }, run) : run();
     };
-    const at = files ? await withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 30_000 }, reserve) : await reserve();
-    const wait = at - Date.now();
-    if (wait > 0) await sleep(wait);
+    const save = (record: SlotRecord): void => {
+      lastAt.set(tokenUrl, record.reserved);
+      sentAt.set(tokenUrl, record.sent);
+      if (!files) return;
+      try {
+        writePrivateFile(files.last, `${record.reserved} ${record.sent}`);
+      } catch {
+        // best effort: this process still keeps its own spacing
+      }
+    };
+    const at = await locked((record, now) => {
+      const next = Math.max(now, record.reserved + TOKEN_REQUEST_SPACING_MS, record.sent + TOKEN_REQUEST_SPACING_MS);
+      save({ ...record, reserved: next });
+      return next;
+    });
+    if (at > Date.now()) await sleep(at - Date.now());
+    for (;;) {
+      const wait = await locked((record, now) => {
+        const earliest = record.sent + TOKEN_REQUEST_SPACING_MS;
+        if (now < earliest) return earliest - now;
+        save({ reserved: Math.max(record.reserved, now), sent: now });
+        return 0;
+      });
+      if (wait <= 0) return;
+      await sleep(wait);
+    }
   });
   chains.set(tokenUrl, slot.catch(() => undefined));
   return slot;
@@ -258,9 +289,27 @@ export class TokenProvider {
     const maxWait = this.options.maxWaitMs ?? 5 * 60_000;
     const started = Date.now();
     const body = new URLSearchParams({ grant_type: "client_credentials", audience, client_id: clientId, client_secret: clientSecret }).toString();
+    const giveUp = (status: number, message: string | undefined): CamundaAuthError =>
+      new CamundaAuthError(
+        status === 429
+          ? `The token service at ${tokenUrl} kept refusing requests from this address (HTTP 429) for ${Math.round((Date.now() - started) / 1000)} s`
+          : `Could not get an access token from ${tokenUrl} (${status === 0 ? "no response" : `HTTP ${status}`})`,
+        {
+          status,
+          serviceMessage: message,
+          hint:
+            status === 429
+              ? "Another client behind the same address may be asking for tokens too often; wait for the block to end and retry"
+              : "Check camunda:oauthUrl (CAMUNDA_OAUTH_URL) and the network",
+        },
+      );
+    let retried: { status: number; message: string | undefined } | undefined;
     for (let attempt = 0; ; attempt++) {
       await tokenRequestSlot(tokenUrl, this.throttleFolder());
-      const sentAt = Date.now();
+      // Other requests (other credentials, other processes) may have taken the slots after ours: a retry whose slot
+      // came after the bound is not sent.
+      if (retried && Date.now() - started > maxWait) throw giveUp(retried.status, retried.message);
+      const sentTime = Date.now();
       this.stats.requests++;
       let status = 0;
       let text = "";
@@ -319,25 +368,14 @@ export class TokenProvider {
       const retryable = (status === 0 && silent <= MAX_SILENT_RETRIES) || status === 408 || status === 429 || status >= 500;
       const delay = status === 429 ? (wait ?? backoffMs(attempt)) : backoffMs(attempt);
       // The next request goes out after the delay and no sooner than its throttle slot: both count against maxWait.
-      const nextIn = Math.max(delay, sentAt + TOKEN_REQUEST_SPACING_MS - Date.now());
+      const nextIn = Math.max(delay, sentTime + TOKEN_REQUEST_SPACING_MS - Date.now());
       if (!retryable || Date.now() - started + nextIn > maxWait) {
-        const failure = new CamundaAuthError(
-          status === 429
-            ? `The token service at ${tokenUrl} kept refusing requests from this address (HTTP 429) for ${Math.round((Date.now() - started) / 1000)} s`
-            : `Could not get an access token from ${tokenUrl} (${status === 0 ? "no response" : `HTTP ${status}`})`,
-          {
-            status,
-            serviceMessage: message,
-            hint:
-              status === 429
-                ? "Another client behind the same address may be asking for tokens too often; wait for the block to end and retry"
-                : "Check camunda:oauthUrl (CAMUNDA_OAUTH_URL) and the network",
-          },
-        );
+        const failure = giveUp(status, message);
         // Another 4xx (e.g. 404: the URL is not the token endpoint) will not change by asking again: remember it.
         if (!retryable) this.failure = failure;
         throw failure;
       }
+      retried = { status, message };
       await sleep(delay);
     }
   }

@@ -25,12 +25,12 @@ describe("authentication and scopes", () => {
 
   it("answers 401 once the token has expired", async () => {
     // Expiry is checked in whole seconds: a 1-second token issued at S.99 is already expired at S+1.00, so the token
-    // lives 2 seconds here (at least one whole second of validity).
-    const short = await startTestEmulator({ tokenTtlSeconds: 2 });
+    // lives 4 seconds here (at least three whole seconds of validity).
+    const short = await startTestEmulator({ tokenTtlSeconds: 4 });
     try {
       const t = await getToken(short);
       expect((await call(short, t, "GET", "/clusters")).status).toBe(200);
-      await sleep(3100);
+      await sleep(5100);
       expect((await call(short, t, "GET", "/clusters")).status).toBe(401);
     } finally {
       await short.stop();

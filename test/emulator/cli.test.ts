@@ -158,7 +158,7 @@ describe("the compiled CLI", () => {
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       const started = Date.now();
-      while (!out.includes("CAMUNDA_CONSOLE_OAUTH_AUDIENCE") && child.exitCode === null && Date.now() - started < 60_000) {
+      while (!out.includes("CAMUNDA_CONSOLE_OAUTH_AUDIENCE") && child.exitCode === null && child.signalCode === null && Date.now() - started < 60_000) {
         await new Promise((r) => setTimeout(r, 25));
       }
       const env = parseExports(out);

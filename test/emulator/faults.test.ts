@@ -77,10 +77,12 @@ it("answers GETs with 412 not ready, and secret writes with 409 in progress", as
 it("keeps deleted secrets visible for secretLingerMs", async () => {
   emu.setFaults({ secretLingerMs: 3000 });
   await call(emu, token, "POST", `/clusters/${clusterId}/secrets`, { secretName: "GHOST", secretValue: "boo" });
+  const t0 = Date.now();
   expect((await call(emu, token, "DELETE", `/clusters/${clusterId}/secrets/GHOST`)).status).toBe(204);
   expect((await call(emu, token, "GET", `/clusters/${clusterId}/secrets`)).json().GHOST).toBe("boo");
   expect(emu.stats().faultsInjected.lingeringSecretReads).toBe(1);
   await waitFor(async () => (await call(emu, token, "GET", `/clusters/${clusterId}/secrets`)).json().GHOST === undefined, 20_000, "the secret's removal");
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(3000);
 });
 
 it("adds latency to API and token responses", async () => {

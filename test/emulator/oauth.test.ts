@@ -104,7 +104,7 @@ describe("token rate limit", () => {
     audience: emu.audience,
   });
 
-  it("blocks an address that asks twice within a second, then lets it in again after the block", async () => {
+  it("blocks an address that asks twice within the interval (the service: about a second), then lets it in again after the block", async () => {
     expect((await tokenRequest(emu, body())).status).toBe(200);
     const second = await tokenRequest(emu, body());
     expect(second.status).toBe(429);

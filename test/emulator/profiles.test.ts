@@ -84,9 +84,11 @@ describe("each profile alone", () => {
   it("clientDetailsNotReady: a new client's details answer 412 for a moment", async () => {
     const id = await createCluster(emu, token);
     on("clientDetailsNotReady");
+    const t0 = Date.now();
     const { clientId } = (await call(emu, token, "POST", `/clusters/${id}/clients`, { clientName: "a" })).json();
     expect((await call(emu, token, "GET", `/clusters/${id}/clients/${clientId}`)).status).toBe(412);
     await waitFor(async () => (await call(emu, token, "GET", `/clusters/${id}/clients/${clientId}`)).status === 200, 20_000, "the client's details");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3000); // the tuned lag, not the default
   });
 
   it("stageLabelNotReturned and allowlistHidden: labels and the allowlist do not come back", async () => {
@@ -113,13 +115,17 @@ describe("each profile alone", () => {
 
   it("eventualConsistency: new objects are invisible for a moment, deleted secrets linger", async () => {
     on("eventualConsistency");
+    let t0 = Date.now();
     const id = await createCluster(emu, token);
     expect((await call(emu, token, "GET", `/clusters/${id}`)).status).toBe(404);
     expect((await call(emu, token, "GET", "/clusters")).json()).toEqual([]);
     await waitFor(async () => (await call(emu, token, "GET", `/clusters/${id}`)).status === 200, 20_000, "the new cluster");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3000); // the tuned lag, not the default
+    t0 = Date.now();
     await call(emu, token, "POST", `/clusters/${id}/secrets`, { secretName: "S", secretValue: "v" });
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({});
     await waitFor(async () => "S" in (await call(emu, token, "GET", `/clusters/${id}/secrets`)).json(), 20_000, "the new secret");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3000);
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({ S: "v" });
     await call(emu, token, "DELETE", `/clusters/${id}/secrets/S`);
     expect((await call(emu, token, "GET", `/clusters/${id}/secrets`)).json()).toEqual({ S: "v" });

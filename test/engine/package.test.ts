@@ -58,7 +58,7 @@ async function startInstalledEmulator(): Promise<Record<string, string>> {
   // A cold start on a loaded machine can take many seconds: wait up to a minute, and stop at once if it exited.
   const until = Date.now() + 60_000;
   while (!(fs.existsSync(envFile) && fs.readFileSync(envFile, "utf8").includes("CAMUNDA_CONSOLE_OAUTH_AUDIENCE"))) {
-    if (emulator.exitCode !== null || Date.now() > until) throw new Error(`the installed emulator wrote no ${envFile} (exit code ${emulator.exitCode})`);
+    if (emulator.exitCode !== null || emulator.signalCode !== null || Date.now() > until) throw new Error(`the installed emulator wrote no ${envFile} (exit code ${emulator.exitCode})`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const env: Record<string, string> = {};

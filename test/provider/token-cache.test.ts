@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import type { Emulator } from "../../emulator";
-import { CamundaAuthError, createConsoleClient, resetTokenProviders, type ConsoleClient } from "../../provider/api";
-import { removeTempDirs, settingsFor, startEmu, tempDir } from "./helpers";
+import { CamundaAuthError, createConsoleClient, resetTokenProviders, TOKEN_REQUEST_SPACING_MS, type ConsoleClient } from "../../provider/api";
+import { removeTempDirs, settingsFor, sleep, startEmu, tempDir } from "./helpers";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -111,7 +111,7 @@ describe("the disk cache", () => {
     const [slot, ...others] = fs.readdirSync(dir).filter((f) => f !== path.basename(file));
     expect(others).toEqual([]);
     expect(slot).toMatch(/^pulumi-camunda-token-slot-[0-9a-f]{32}\.last$/);
-    expect(fs.readFileSync(path.join(dir, slot), "utf8")).toMatch(/^\d+$/);
+    expect(fs.readFileSync(path.join(dir, slot), "utf8")).toMatch(/^\d+ \d+$/); // the slot reserved, the request sent
     const secret = emu.credentials.clientSecret;
     expect(path.basename(file)).not.toContain(secret);
     const content = fs.readFileSync(file, "utf8");
@@ -196,6 +196,24 @@ describe("the disk cache", () => {
 });
 
 describe("the token throttle is per token service, across credentials and processes", () => {
+  it("keeps the spacing from a request another process sent late (its timer fired long after its slot)", async () => {
+    const arrivals: number[] = [];
+    emu = await startEmu({ onResponse: (r) => void (r.kind === "token" && arrivals.push(r.receivedAt)) });
+    emu.addCredential({ clientId: "late", clientSecret: "late-secret-5b1f", scopes: ["Cluster"] });
+    const dir = tempDir();
+    await client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir }).listClusters();
+    await sleep(2 * TOKEN_REQUEST_SPACING_MS);
+    const slot = fs.readdirSync(dir).find((f) => f.endsWith(".last"));
+    expect(slot).toBeDefined();
+    // Another process reserved its slot 3 s ago, but its timer fired only now: it sends at this moment.
+    const sent = Date.now();
+    fs.writeFileSync(path.join(dir, String(slot)), `${sent - 3000} ${sent}`, { mode: 0o600 });
+    await client(emu, { CAMUNDA_TOKEN_CACHE_DIR: dir, CAMUNDA_CONSOLE_CLIENT_ID: "late", CAMUNDA_CONSOLE_CLIENT_SECRET: "late-secret-5b1f" }).listClusters();
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1] - sent).toBeGreaterThanOrEqual(TOKEN_REQUEST_SPACING_MS);
+    expect(emu.stats().tokenRequests).toMatchObject({ total: 2, ok: 2, rateLimited: 0 });
+  });
+
   it("two processes with two credentials, started at once, never trip the per-address limit", async () => {
     emu = await startEmu(); // the token endpoint limits one request per second per address, and blocks beyond
     emu.addCredential({ clientId: "second", clientSecret: "second-secret-8a2c", scopes: ["Cluster"] });

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator, type RecordedResponse } from "../../emulator";
-import { resetTokenProviders } from "../../provider/api";
+import { resetTokenProviders, TOKEN_REQUEST_SPACING_MS } from "../../provider/api";
 import { providers } from "../../provider/resources";
 import { clearClaims } from "../../provider/resources/ownership";
 import { clearReadCache } from "../../provider/resources/read-cache";
@@ -90,7 +90,7 @@ it("names the missing scope of a 401 for a fresh token, with one token request",
   const config: Record<string, string> = { "camunda:clientId": "no-secrets", "camunda:clientSecret": "no-secrets-secret", "camunda:tokenDiskCache": "false" };
   try {
     providers.connectorSecret.configure({ config: { get: (k: string) => config[k] } });
-    await new Promise((r) => setTimeout(r, 1200)); // the token endpoint's per-address limit
+    await new Promise((r) => setTimeout(r, TOKEN_REQUEST_SPACING_MS)); // the previous token request's throttle slot
     emu.resetStats();
     const err = (await providers.connectorSecret.read(`${cluster.id}/TOKEN`, {}).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/HTTP 401: Unauthorized: this API client lacks the "Connector Secrets" scope\. A token issued moments ago was refused: the Console API credentials lack the "Connector Secrets" scope/);
