@@ -72,10 +72,23 @@ const lastAt = new Map<string, number>();
 const sentAt = new Map<string, number>();
 const chains = new Map<string, Promise<void>>();
 
-/** The cross-process record of the last token request to a token service (in the private cache folder). */
-function slotFiles(dir: string, tokenUrl: string): { last: string; lock: string } {
-  const key = createHash("sha256").update(["pulumi-camunda/token-slot/v1", tokenUrl].join("\n")).digest("hex").slice(0, 32);
-  const base = path.join(dir, `pulumi-camunda-token-slot-${key}`);
+/**
+ * What the throttle is per: the token service's host and port (the service limits per source address: two token
+ * URLs on one host share its limit).
+ */
+function throttleKey(tokenUrl: string): string {
+  try {
+    return new URL(tokenUrl).host;
+  } catch {
+    return tokenUrl;
+  }
+}
+
+/** The cross-process record of the token requests to a token service (in the private cache folder). */
+function slotFiles(dir: string, key: string): { last: string; lock: string } {
+  // v2: the record is "<reserved> <sent>" (v1 held one number; the two are kept apart so that neither misreads).
+  const digest = createHash("sha256").update(["pulumi-camunda/token-slot/v2", key].join("\n")).digest("hex").slice(0, 32);
+  const base = path.join(dir, `pulumi-camunda-token-slot-${digest}`);
   return { last: `${base}.last`, lock: `${base}.lock` };
 }
 
@@ -100,27 +113,28 @@ interface SlotRecord {
  * themselves, not only between the slots that were planned.
  */
 function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<void> {
-  const previous = chains.get(tokenUrl) ?? Promise.resolve();
+  const key = throttleKey(tokenUrl);
+  const previous = chains.get(key) ?? Promise.resolve();
   const slot = previous.then(async () => {
-    const files = dir ? slotFiles(dir, tokenUrl) : undefined;
+    const files = dir ? slotFiles(dir, key) : undefined;
     const locked = async <T>(fn: (record: SlotRecord, now: number) => T): Promise<T> => {
       const run = async (): Promise<T> => {
         const now = Date.now();
-        const record = { reserved: lastAt.get(tokenUrl) ?? 0, sent: sentAt.get(tokenUrl) ?? 0 };
-        if (files) {
-          // "<reserved> <sent>"; an older record holds only the first. A time too far ahead (a skewed clock, a
-          // planted file) is ignored: no queue makes a reservation 2 minutes ahead, and no send is in the future.
-          const [reserved = 0, sent = 0] = (readPrivateFile(files.last) ?? "").split(" ").map((v) => Number(v) || 0);
-          if (reserved <= now + MAX_QUEUE_MS) record.reserved = Math.max(record.reserved, reserved);
-          if (sent <= now) record.sent = Math.max(record.sent, sent);
-        }
+        const [fileReserved = 0, fileSent = 0] = files ? (readPrivateFile(files.last) ?? "").split(" ").map((v) => Number(v) || 0) : [];
+        // A time too far ahead — a skewed file, a planted one, or this process's own after the clock stepped back —
+        // is ignored: no queue makes a reservation 2 minutes ahead, and no send is in the future.
+        const usable = (t: number, limit: number): number => (t <= limit ? t : 0);
+        const record = {
+          reserved: Math.max(usable(lastAt.get(key) ?? 0, now + MAX_QUEUE_MS), usable(fileReserved, now + MAX_QUEUE_MS)),
+          sent: Math.max(usable(sentAt.get(key) ?? 0, now), usable(fileSent, now)),
+        };
         return fn(record, now);
       };
       return files ? withFileLock(files.lock, { staleMs: 5_000, maxWaitMs: 30_000 }, run) : run();
     };
     const save = (record: SlotRecord): void => {
-      lastAt.set(tokenUrl, record.reserved);
-      sentAt.set(tokenUrl, record.sent);
+      lastAt.set(key, record.reserved);
+      sentAt.set(key, record.sent);
       if (!files) return;
       try {
         writePrivateFile(files.last, `${record.reserved} ${record.sent}`);
@@ -128,24 +142,26 @@ function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<vo
         // best effort: this process still keeps its own spacing
       }
     };
-    const at = await locked((record, now) => {
-      const next = Math.max(now, record.reserved + TOKEN_REQUEST_SPACING_MS, record.sent + TOKEN_REQUEST_SPACING_MS);
+    // Reserves the next free slot: after every slot reserved and every request sent.
+    const reserve = (record: SlotRecord, now: number): number => {
+      const next = Math.max(now, Math.max(record.reserved, record.sent) + TOKEN_REQUEST_SPACING_MS);
       save({ ...record, reserved: next });
-      return next;
-    });
-    if (at > Date.now()) await sleep(at - Date.now());
+      return next - now;
+    };
+    let wait = await locked(reserve);
     for (;;) {
-      const wait = await locked((record, now) => {
-        const earliest = record.sent + TOKEN_REQUEST_SPACING_MS;
-        if (now < earliest) return earliest - now;
+      if (wait > 0) await sleep(wait);
+      wait = await locked((record, now) => {
+        // Another request was sent less than the spacing ago (its timer fired late, into this slot): this one takes
+        // a new slot at the end of the queue, so that every waiter keeps one of its own.
+        if (now < record.sent + TOKEN_REQUEST_SPACING_MS) return reserve(record, now);
         save({ reserved: Math.max(record.reserved, now), sent: now });
         return 0;
       });
       if (wait <= 0) return;
-      await sleep(wait);
     }
   });
-  chains.set(tokenUrl, slot.catch(() => undefined));
+  chains.set(key, slot.catch(() => undefined));
   return slot;
 }
 
