@@ -86,7 +86,7 @@ function throttleKey(tokenUrl: string): string {
 
 /** The cross-process record of the token requests to a token service (in the private cache folder). */
 function slotFiles(dir: string, key: string): { last: string; lock: string } {
-  // v2: the record is "<reserved> <sent>" (v1 held one number; the two are kept apart so that neither misreads).
+  // v2: the record is "<reserved> <sent>" (v1 held one number; its own file name keeps older builds from misreading).
   const digest = createHash("sha256").update(["pulumi-camunda/token-slot/v2", key].join("\n")).digest("hex").slice(0, 32);
   const base = path.join(dir, `pulumi-camunda-token-slot-${digest}`);
   return { last: `${base}.last`, lock: `${base}.lock` };
@@ -109,8 +109,8 @@ interface SlotRecord {
  * outside the lock: any number of processes queue one request per spacing, and none has to go on unlocked.
  *
  * A timer can fire late (a busy machine): a process that wakes for its slot records its send under the lock again,
- * and waits on while the last recorded send is less than the spacing ago — so the spacing holds between the sends
- * themselves, not only between the slots that were planned.
+ * and when another request was sent less than the spacing ago it takes a new slot at the end of the queue — so the
+ * spacing holds between the sends themselves, not only between the slots that were planned.
  */
 function tokenRequestSlot(tokenUrl: string, dir: string | undefined): Promise<void> {
   const key = throttleKey(tokenUrl);

@@ -29,7 +29,6 @@ export const backupScheduleProvider = defineResource({
       key: ins.clusterId,
       what: `the backup schedule of cluster ${ins.clusterId}`,
       adoptExisting: ins.adoptExisting === true,
-      now: () => client.serverNow(),
       exists: async () => (await client.getBackupSchedule(ins.clusterId)) !== undefined,
       create: async () => void (await client.setBackupSchedule(ins.clusterId, ins.schedule)),
     });

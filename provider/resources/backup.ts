@@ -71,7 +71,6 @@ export const backupProvider = defineResource({
       kind: "backup",
       ownership,
       declaration: { clusterId: ins.clusterId, trigger: ins.trigger ?? "" },
-      now: () => client.serverNow(),
       snapshot: async () => (await client.listBackups(ins.clusterId)).map((b) => b.uuid),
       // A backup the interrupted run took: by its id, or (an intent without one, not older than a create can take) one
       // that did not exist before, taken within that time, and that no other interrupted backup create on this cluster

@@ -53,7 +53,6 @@ async function createRecoverable(ins: ZeebeClientInputs, owned: Ownership | unde
     kind: "client",
     ownership: owned,
     declaration: { clusterId, name },
-    now: () => client.serverNow(),
     snapshot: async () => idsNamed(await snapshot(`clients/${clusterId}`, () => client.listClients(clusterId)), name, (c) => c.clientId),
     recover: async (pending, isOurs) => {
       // Clients have no creation time: an intent without an id vouches for a same-named client only within the time

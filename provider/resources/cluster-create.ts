@@ -54,7 +54,6 @@ export async function createOrRecover(body: CreateClusterBody, owned: Ownership 
     kind: "cluster",
     ownership: owned,
     declaration,
-    now: () => client.serverNow(),
     // Same-named clusters the provider cannot read count too: they existed before, so they are never this resource's.
     snapshot: async () => idsNamed(await listClustersCached(), body.name, (c) => c.uuid),
     recover: async (pending, isOurs) => {

@@ -85,7 +85,6 @@ export const clusterEncryptionProvider = defineResource({
       key: ins.clusterId,
       what: `the encryption keys of cluster ${ins.clusterId}`,
       adoptExisting: ins.adoptExisting === true,
-      now: () => consoleClient().serverNow(),
       exists: async () => keysSupplied(await consoleClient().getCluster(ins.clusterId)),
       create: async () => void (name = await setKeys(ins)),
     });

@@ -46,7 +46,6 @@ export const memberProvider = defineResource({
       key: ins.email,
       what: `the member ${ins.email}`,
       adoptExisting: ins.adoptExisting === true,
-      now: () => consoleClient().serverNow(),
       exists: async () => (await findMember(ins.email)) !== undefined,
       create: () => setRoles(ins.email, ins.roles),
     });

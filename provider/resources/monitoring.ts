@@ -40,7 +40,6 @@ export const externalMonitoringProvider = defineResource({
       key: ins.clusterId,
       what: `the external monitoring of cluster ${ins.clusterId}`,
       adoptExisting: ins.adoptExisting === true,
-      now: () => client.serverNow(),
       exists: async () => endpointOf(await client.listMonitoringClients(ins.clusterId)) !== undefined,
       create: () => client.setMonitoring(ins.clusterId, true).catch((err) => (settled(err) ? undefined : Promise.reject(err))),
     });
@@ -78,7 +77,6 @@ export const monitoringClientProvider = defineResource({
       kind: "monitoring-client",
       ownership,
       declaration: { clusterId: ins.clusterId, username: ins.username },
-      now: () => client.serverNow(),
       snapshot: async () => (await sameName()).map((c) => c.uuid),
       // The interrupted run's client (one that did not exist before, within the create's time): its password is
       // lost, so it is rotated for a new one.

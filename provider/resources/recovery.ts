@@ -8,7 +8,7 @@
  * adopt what its interrupted run created; nothing else ever reads it.
  */
 import { expected } from "../errors";
-import { progress } from "./context";
+import { consoleClient, progress } from "./context";
 import { IN_FLIGHT_MS, type Journal, type JournalEntry } from "./journal";
 
 export interface Ownership {
@@ -17,14 +17,15 @@ export interface Ownership {
   journal: Journal;
 }
 
+/** Now, by the service's clock (journal entries are stamped with it, so that this machine's clock cannot skew them). */
+const now = (): number => consoleClient().serverNow();
+
 export interface RecoverableCreate<T> {
   kind: string;
   /** Undefined when the program passed no owner (a direct call of the provider): no journal, no crash recovery. */
   ownership: Ownership | undefined;
   /** What the resource declares: a candidate must match it (e.g. a cluster's name, region, plan and channel). */
   declaration: Record<string, string>;
-  /** Now, by the service's clock. */
-  now(): number;
   /** Ids of the objects that exist now and share the declaration's identity (name). */
   snapshot(): Promise<string[]>;
   /**
@@ -86,7 +87,7 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     const stale = (e: { id?: string; at: number }) => spec.reusableIds === true && e.id !== undefined && (recoveringFrom === undefined || e.at < recoveringFrom);
     if (others.some((e) => e.id === id && !stale(e))) return false;
     // Another resource's create of the same declaration is in flight: what appeared may be its own.
-    return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && spec.now() - e.at < IN_FLIGHT_MS);
+    return !others.some((e) => e.id === undefined && sameDeclaration(e.declaration, declaration) && now() - e.at < IN_FLIGHT_MS);
   };
   const journalled = (id: string | undefined, at: number) =>
     ownership?.journal.record(kind, ownership.owner, {
@@ -108,7 +109,7 @@ export async function recoverableCreate<T>(spec: RecoverableCreate<T>): Promise<
     // Nothing of that run's: what exists now and did not then is someone else's too.
     for (const id of await spec.snapshot()) before.add(id);
   }
-  const at = spec.now();
+  const at = now();
   journalled(undefined, at);
   let result: T;
   try {
@@ -135,7 +136,6 @@ export async function createSingleton(spec: {
   /** "the backup schedule of cluster <id>" */
   what: string;
   adoptExisting: boolean;
-  now(): number;
   exists(): Promise<boolean>;
   create(): Promise<void>;
 }): Promise<{ adopted: boolean; recovered: boolean }> {
@@ -144,13 +144,12 @@ export async function createSingleton(spec: {
     kind: spec.kind,
     ownership: spec.ownership,
     declaration: { key: spec.key },
-    now: spec.now,
     reusableIds: true,
     snapshot: async () => ((existed = await spec.exists()) ? [spec.key] : []),
     // An interrupted run of this resource made it when it exists now and did not before that run's intent — and, for
     // an intent without an id, appeared within the time that create could take (later, it is someone else's).
     recover: async (pending, isOurs) => {
-      if (pending.id === undefined && spec.now() - pending.at > INTENT_WINDOW_MS) return undefined;
+      if (pending.id === undefined && now() - pending.at > INTENT_WINDOW_MS) return undefined;
       return isOurs(spec.key) && (await spec.exists()) ? { adopted: false } : undefined;
     },
     create: async (isOurs) => {

@@ -26,7 +26,6 @@ export async function createSecret(ins: ConnectorSecretInputs, { ownership }: Cr
     ownership,
     declaration: { clusterId, name },
     fingerprint: ownership?.journal.fingerprintOf(value),
-    now: () => client.serverNow(),
     snapshot: async () => {
       listedBefore = (await snapshot(`secrets/${clusterId}`, () => client.listSecrets(clusterId))).get(name) ?? null;
       return listedBefore === null ? [] : [key];

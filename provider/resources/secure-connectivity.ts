@@ -38,7 +38,6 @@ export const secureConnectivityProvider = defineResource({
       key: ins.clusterId,
       what: `the secure connectivity of cluster ${ins.clusterId}`,
       adoptExisting: ins.adoptExisting === true,
-      now: () => client.serverNow(),
       exists: async () => (await client.getSecureConnectivity(ins.clusterId)).status.spec !== undefined,
       // Taking over: deactivated, then activated as declared (the API cannot change it in place). A 409 "already
       // activated" right after it was found off is this call's own activation whose answer was lost (retried), when
